@@ -1,0 +1,841 @@
+"""CcxtExchange: the one generic connector every ccxt-backed venue shares.
+
+A venue adapter is a subclass that fills in a table of differences (class attributes) and
+overrides a hook only where data cannot say it. The connector does the rest: symbol and trade-type
+mapping, input validation, precision and limit checks, client order ids, parsing into models,
+error translation, secret redaction, and lazy ccxt clients (one per trade type, created on first
+use, sharing one HTTP connection pool).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import ssl
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import cache
+from types import MappingProxyType, TracebackType
+from typing import Any, ClassVar
+
+import aiohttp
+
+from ..base import BaseExchange
+from ..config import Credentials
+from ..errors import (
+    BadSymbol,
+    ConfigurationError,
+    ExchangeLayerError,
+    InvalidArgument,
+    InvalidOrder,
+    NetworkError,
+    NotSupported,
+    OrderNotFound,
+    OrderStatusUnknown,
+)
+from ..models import (
+    Balance,
+    Capabilities,
+    ExchangeInfo,
+    Market,
+    Order,
+    OrderBook,
+    OrderSide,
+    OrderType,
+    Position,
+    Ticker,
+    TimeInForce,
+    Trade,
+    TradeType,
+)
+from . import parsing
+from .errormap import translate
+from .redaction import RedactingLogger, Redactor
+from .validation import OrderRequest, check_market_rules, check_order_request, parse_symbol
+
+__all__ = ["CcxtExchange"]
+
+log = logging.getLogger("exchlayer")
+_wire_log = logging.getLogger("exchlayer.wire")
+
+_CLIENT_ID_CHARS = re.compile(r"^[A-Za-z0-9._-]+$")
+_ONE = Decimal(1)
+
+
+@cache
+def _ccxt_class(ccxt_id: str) -> type[Any]:
+    """ccxt's async class for ``ccxt_id``, with order-book levels parsed straight to Decimal."""
+    import ccxt.async_support as ccxt_async
+
+    base = getattr(ccxt_async, ccxt_id, None)
+    if base is None:
+        raise ConfigurationError(f"ccxt has no exchange class {ccxt_id!r}")
+    return type(base.__name__, (base,), {"parse_order_book_bid_ask": parsing.decimal_bid_ask})
+
+
+class _Operation:
+    """Translates whatever escapes one connector call into an exchlayer error, in one place."""
+
+    __slots__ = ("connector", "name", "symbol")
+
+    def __init__(self, connector: CcxtExchange, name: str, symbol: str | None) -> None:
+        self.connector = connector
+        self.name = name
+        self.symbol = symbol
+
+    def __enter__(self) -> _Operation:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None or not isinstance(exc, Exception):
+            return  # success, or CancelledError/KeyboardInterrupt: let it through untouched
+        connector = self.connector
+        if isinstance(exc, ExchangeLayerError):
+            exc.exchange = exc.exchange or connector.name
+            exc.operation = exc.operation or self.name
+            exc.symbol = exc.symbol or self.symbol
+            return
+        raise translate(
+            exc,
+            exchange=connector.name,
+            operation=self.name,
+            symbol=self.symbol,
+            scrub=connector._redactor,
+            refine=connector._refine_error,
+        ) from exc
+
+
+class CcxtExchange(BaseExchange):
+    """A connector backed by ccxt's async classes.
+
+    Args:
+        credentials: API key, secret and passphrase; ``None`` for public data only.
+        is_testnet: use the venue's testnet/demo environment.
+        session: an ``aiohttp.ClientSession`` to send requests through (shared connection pool,
+            or a session routed to the simulator). The caller keeps ownership and closes it.
+        default_trade_type: what a symbol without a settle currency means (spot by default).
+        timeout: seconds before a request is abandoned.
+        rate_limit: keep ccxt's per-client request throttling on.
+        ccxt_options: extra ccxt ``options`` for every client (advanced).
+    """
+
+    # --- the table of differences a venue adapter fills in -------------------------------
+    name: ClassVar[str] = "ccxt"
+    display_name: ClassVar[str] = "ccxt"
+    capabilities: ClassVar[Capabilities] = Capabilities(trade_types=frozenset({TradeType.SPOT}))
+    ccxt_ids: ClassVar[Mapping[TradeType, str]] = MappingProxyType({})
+    """The ccxt class serving each trade type (one class may serve both)."""
+    ccxt_options: ClassVar[Mapping[TradeType, Mapping[str, Any]]] = MappingProxyType({})
+    """ccxt ``options`` per trade type (e.g. which market types to load)."""
+    testnet_modes: ClassVar[Mapping[TradeType, str]] = MappingProxyType({})
+    """How ccxt reaches the test environment per trade type: ``"sandbox"`` or ``"demo"``."""
+    requires_passphrase: ClassVar[bool] = False
+    client_order_id_prefix: ClassVar[str] = "xl"
+    client_order_id_max_length: ClassVar[int] = 32
+    order_book_depths: ClassVar[Mapping[TradeType, tuple[int, ...]]] = MappingProxyType({})
+    """The book depths a venue accepts, per trade type; others are rounded up and trimmed."""
+    trigger_order_params: ClassVar[Mapping[TradeType, Mapping[str, Any]]] = MappingProxyType({})
+    """Where a venue keeps trigger (stop) orders apart from the others, the ccxt ``params`` that
+    reach them (Binance futures: ``{"trigger": True}``). Lookups, cancels and open-order lists
+    then cover both kinds, so the caller never needs to know which kind an order is."""
+
+    def __init__(
+        self,
+        *,
+        credentials: Credentials | None = None,
+        is_testnet: bool = False,
+        session: aiohttp.ClientSession | None = None,
+        default_trade_type: TradeType | str = TradeType.SPOT,
+        timeout: float = 10.0,
+        rate_limit: bool = True,
+        ccxt_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(credentials=credentials, is_testnet=is_testnet)
+        if self.requires_passphrase and credentials is not None and credentials.passphrase is None:
+            raise ConfigurationError(
+                f"{self.display_name} API keys come with a passphrase: pass passphrase=... "
+                f"(or set {self.name.upper()}_PASSPHRASE)",
+                exchange=self.name,
+            )
+        if is_testnet and not self.capabilities.testnet:
+            raise NotSupported(
+                f"{self.display_name} has no testnet or demo environment; refusing to run "
+                "is_testnet=True against the live venue",
+                exchange=self.name,
+            )
+        try:
+            default = TradeType(default_trade_type)
+        except ValueError:
+            raise ConfigurationError(
+                f"default_trade_type must be spot or futures, got {default_trade_type!r}"
+            ) from None
+        if not self.capabilities.supports(default):
+            raise NotSupported(
+                f"{self.display_name} does not trade {default.value}", exchange=self.name
+            )
+        if timeout <= 0:
+            raise ConfigurationError(f"timeout must be positive, got {timeout}")
+        self._session = session
+        self._own_session: aiohttp.ClientSession | None = None
+        self.default_trade_type = default
+        self._timeout_ms = int(timeout * 1000)
+        self._rate_limit = rate_limit
+        self._extra_options = dict(ccxt_options or {})
+        self._clients: dict[TradeType, Any] = {}
+        self._market_cache: dict[tuple[TradeType, str], Market] = {}
+        self._symbol_cache: dict[tuple[str, TradeType | None], tuple[str, TradeType]] = {}
+        self._closed = False
+        self._redactor = Redactor(credentials.secret_values() if credentials else ())
+
+    # --- properties ------------------------------------------------------------------
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has been called."""
+        return self._closed
+
+    # --- ccxt clients ------------------------------------------------------------------
+    def _client(self, trade_type: TradeType) -> Any:
+        client = self._clients.get(trade_type)
+        if client is not None:
+            return client
+        if self._closed:
+            raise ConfigurationError("this connector is closed; create a new one")
+        ccxt_id = self.ccxt_ids.get(trade_type)
+        if ccxt_id is None:
+            raise NotSupported(f"{self.display_name} does not trade {trade_type.value}")
+        shared = next((c for c in self._clients.values() if c.id == ccxt_id), None)
+        if shared is not None:
+            self._clients[trade_type] = shared
+            return shared
+        client = _ccxt_class(ccxt_id)(self._client_config(trade_type))
+        if self._is_testnet:
+            self._enable_testnet(client, trade_type)
+        self._clients[trade_type] = client
+        return client
+
+    def _client_config(self, trade_type: TradeType) -> dict[str, Any]:
+        options: dict[str, Any] = {"warnOnFetchOpenOrdersWithoutSymbol": False}
+        options.update(self.ccxt_options.get(trade_type, {}))
+        options.update(self._extra_options)
+        config: dict[str, Any] = {
+            "enableRateLimit": self._rate_limit,
+            "timeout": self._timeout_ms,
+            "options": options,
+            "session": self._http_session(),
+            "logger": RedactingLogger(_wire_log.getChild(self.name), self._redactor),
+            # ccxt sleeps this long in close() for sessions it owns; it never owns ours.
+            "timeout_on_exit": 0,
+        }
+        if self._credentials is not None:
+            config["apiKey"] = self._credentials.api_key.get_secret_value()
+            config["secret"] = self._credentials.api_secret.get_secret_value()
+            if self._credentials.passphrase is not None:
+                config["password"] = self._credentials.passphrase.get_secret_value()
+        return config
+
+    def _http_session(self) -> aiohttp.ClientSession:
+        if self._session is not None:
+            return self._session
+        if self._own_session is None:
+            connector = aiohttp.TCPConnector(ssl=_ssl_context())
+            self._own_session = aiohttp.ClientSession(connector=connector, trust_env=False)
+        return self._own_session
+
+    def _enable_testnet(self, client: Any, trade_type: TradeType) -> None:
+        mode = self.testnet_modes.get(trade_type)
+        if mode is None or trade_type not in self.capabilities.testnet:
+            raise NotSupported(
+                f"{self.display_name} has no testnet for {trade_type.value}; refusing to trade "
+                "it live from a testnet connector",
+                exchange=self.name,
+            )
+        if mode == "sandbox":
+            client.set_sandbox_mode(True)
+        elif mode == "demo":
+            client.enable_demo_trading(True)
+        else:
+            raise ConfigurationError(f"unknown testnet mode {mode!r} for {self.name}")
+
+    # --- symbols and markets ---------------------------------------------------------
+    def _resolve(self, symbol: str, trade_type: TradeType | None) -> tuple[str, TradeType]:
+        key = (symbol, trade_type)
+        hit = self._symbol_cache.get(key)
+        if hit is not None:
+            return hit
+        trade_type = _trade_type(trade_type)
+        base, quote, settle = parse_symbol(symbol)
+        if settle is not None:
+            if trade_type is TradeType.SPOT:
+                raise BadSymbol(
+                    f"{symbol!r} names a futures market (it has a settle currency) but "
+                    "trade_type is spot; drop ':SETTLE' for the spot market"
+                )
+            resolved = TradeType.FUTURES
+        else:
+            resolved = trade_type or self.default_trade_type
+            if resolved is TradeType.FUTURES:
+                settle = quote
+        if not self.capabilities.supports(resolved):
+            raise NotSupported(f"{self.display_name} does not trade {resolved.value}")
+        unified = f"{base}/{quote}:{settle}" if resolved is TradeType.FUTURES else f"{base}/{quote}"
+        result = (unified, resolved)
+        self._symbol_cache[key] = result
+        return result
+
+    async def _markets(self, trade_type: TradeType) -> Mapping[str, Any]:
+        client = self._client(trade_type)
+        markets = client.markets
+        if not markets:
+            markets = await client.load_markets()
+        return markets  # type: ignore[no-any-return]
+
+    async def _market(self, symbol: str, trade_type: TradeType) -> Market:
+        cached = self._market_cache.get((trade_type, symbol))
+        if cached is not None:
+            return cached
+        markets = await self._markets(trade_type)
+        raw = markets.get(symbol)
+        if raw is None or _trade_type_of(raw) is not trade_type:
+            raise BadSymbol(f"{self.display_name} does not list {symbol} ({trade_type.value})")
+        market = self._to_market(raw)
+        self._market_cache[(trade_type, symbol)] = market
+        return market
+
+    @staticmethod
+    def _to_market(raw: Mapping[str, Any]) -> Market:
+        """A ccxt market as exchlayer's, with amounts in base currency (not contracts)."""
+        market = parsing.parse_market(raw)
+        size = market.contract_size
+        if market.trade_type is TradeType.FUTURES and size is not None and size != _ONE:
+            market = market.model_copy(
+                update={
+                    "amount_step": _scaled(market.amount_step, size),
+                    "min_amount": _scaled(market.min_amount, size),
+                    "max_amount": _scaled(market.max_amount, size),
+                }
+            )
+        return market
+
+    def _op(self, operation: str, symbol: str | None = None) -> _Operation:
+        if self._closed:
+            raise ConfigurationError(
+                "this connector is closed; create a new one",
+                exchange=self.name,
+                operation=operation,
+                symbol=symbol,
+            )
+        return _Operation(self, operation, symbol)
+
+    # --- hooks a venue adapter may override ------------------------------------------------
+    def _refine_error(
+        self, exc: BaseException, message: str
+    ) -> type[ExchangeLayerError] | None:
+        """A more precise error class than ccxt's for this venue's error, or ``None``."""
+        return None
+
+    def new_client_order_id(self) -> str:
+        """A fresh client order id, valid on this venue."""
+        prefix = self.client_order_id_prefix
+        return prefix + secrets.token_hex(16)[: self.client_order_id_max_length - len(prefix)]
+
+    def _check_client_order_id(self, client_order_id: str) -> str:
+        if not isinstance(client_order_id, str) or not _CLIENT_ID_CHARS.match(client_order_id):
+            raise InvalidOrder(
+                "client_order_id may hold only letters, digits, '.', '_' and '-', "
+                f"got {client_order_id!r}"
+            )
+        if len(client_order_id) > self.client_order_id_max_length:
+            raise InvalidOrder(
+                f"client_order_id is {len(client_order_id)} characters; {self.display_name} "
+                f"allows at most {self.client_order_id_max_length}"
+            )
+        return client_order_id
+
+    def _order_params(
+        self, order: OrderRequest, client_order_id: str, market: Market
+    ) -> dict[str, Any]:
+        """ccxt ``params`` for ``create_order``."""
+        params: dict[str, Any] = {"clientOrderId": client_order_id}
+        if order.stop_price is not None:
+            params["triggerPrice"] = plain(order.stop_price)
+        tif = order.time_in_force
+        if tif is TimeInForce.POST_ONLY:
+            params["postOnly"] = True
+        elif tif is not None:
+            params["timeInForce"] = tif.value
+        if order.reduce_only:
+            params["reduceOnly"] = True
+        return params
+
+    def _order_lookup_params(self, client_order_id: str) -> dict[str, Any]:
+        """ccxt ``params`` that make ``fetch_order``/``cancel_order`` use a client order id."""
+        return {"clientOrderId": client_order_id}
+
+    def _balance_params(self, trade_type: TradeType) -> dict[str, Any]:
+        return {}
+
+    def _leverage_params(self, symbol: str) -> dict[str, Any]:
+        return {}
+
+    # --- BaseExchange: market data -------------------------------------------------
+    async def get_ticker(self, symbol: str, *, trade_type: TradeType | None = None) -> Ticker:
+        with self._op("get_ticker", symbol):
+            unified, tt = self._resolve(symbol, trade_type)
+            await self._market(unified, tt)
+            raw = await self._client(tt).fetch_ticker(unified)
+        return parsing.parse_ticker(raw, unified, tt)
+
+    async def get_order_book(
+        self, symbol: str, limit: int = 20, *, trade_type: TradeType | None = None
+    ) -> OrderBook:
+        with self._op("get_order_book", symbol):
+            unified, tt = self._resolve(symbol, trade_type)
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+                raise InvalidArgument(f"limit must be a positive int, got {limit!r}")
+            await self._market(unified, tt)
+            depths = self.order_book_depths.get(tt)
+            request = limit
+            if depths:
+                request = next((d for d in depths if d >= limit), depths[-1])
+            raw = await self._client(tt).fetch_order_book(unified, request)
+        book = parsing.parse_order_book(raw, unified, tt)
+        if len(book.bids) > limit or len(book.asks) > limit:
+            book = OrderBook.model_construct(
+                symbol=book.symbol,
+                trade_type=tt,
+                bids=book.bids[:limit],
+                asks=book.asks[:limit],
+                timestamp=book.timestamp,
+                raw=raw,
+            )
+        return book
+
+    async def get_symbols(self, trade_type: TradeType | None = None) -> list[str]:
+        with self._op("get_symbols"):
+            chosen = _trade_type(trade_type)
+            kinds = [chosen] if chosen is not None else self._trade_types()
+            symbols: list[str] = []
+            for tt in kinds:
+                if not self.capabilities.supports(tt):
+                    raise NotSupported(f"{self.display_name} does not trade {tt.value}")
+                markets = await self._markets(tt)
+                symbols.extend(
+                    s for s, m in markets.items()
+                    if _trade_type_of(m) is tt and m.get("active") is not False
+                )
+        return sorted(symbols)
+
+    async def get_exchange_info(self) -> ExchangeInfo:
+        with self._op("get_exchange_info"):
+            markets: list[Market] = []
+            server_time = None
+            for tt in self._trade_types():
+                raw_markets = await self._markets(tt)
+                markets.extend(
+                    self._to_market(m) for m in raw_markets.values() if _trade_type_of(m) is tt
+                )
+            client = self._client(self.default_trade_type)
+            if client.has.get("fetchTime"):
+                server_time = parsing.to_datetime(await client.fetch_time())
+        return ExchangeInfo(
+            exchange=self.name,
+            name=self.display_name,
+            is_testnet=self._is_testnet,
+            trade_types=tuple(self._trade_types()),
+            capabilities=self.capabilities,
+            markets=tuple(markets),
+            server_time=server_time,
+        )
+
+    async def test_connection(self) -> bool:
+        try:
+            with self._op("test_connection"):
+                client = self._client(self.default_trade_type)
+                if client.has.get("fetchTime"):
+                    await client.fetch_time()
+                else:
+                    await self._markets(self.default_trade_type)
+                if self._credentials is not None:
+                    await client.fetch_balance(self._balance_params(self.default_trade_type))
+        except ExchangeLayerError as exc:
+            log.warning("%s: connection test failed: %s", self.name, exc)
+            return False
+        return True
+
+    # --- BaseExchange: account ------------------------------------------------------
+    def _require_credentials(self) -> None:
+        if self._credentials is None:
+            raise ConfigurationError(
+                f"this call needs API credentials; create the {self.display_name} connector "
+                "with api_key and api_secret"
+            )
+
+    async def get_balance(
+        self, currency: str | None = None, *, trade_type: TradeType | None = None
+    ) -> list[Balance]:
+        with self._op("get_balance"):
+            self._require_credentials()
+            tt = self._supported(trade_type)
+            code = currency.strip().upper() if isinstance(currency, str) else None
+            if currency is not None and not code:
+                raise InvalidArgument("currency must be a currency code like 'USDT'")
+            raw = await self._client(tt).fetch_balance(self._balance_params(tt))
+        return parsing.parse_balances(raw, tt, code)
+
+    async def create_order(
+        self,
+        symbol: str,
+        order_type: OrderType,
+        side: OrderSide,
+        amount: Decimal,
+        price: Decimal | None = None,
+        *,
+        stop_price: Decimal | None = None,
+        trade_type: TradeType | None = None,
+        time_in_force: TimeInForce | None = None,
+        reduce_only: bool = False,
+        client_order_id: str | None = None,
+    ) -> Order:
+        with self._op("create_order", symbol):
+            unified, tt = self._resolve(symbol, trade_type)
+            order = check_order_request(
+                symbol=unified,
+                trade_type=tt,
+                order_type=order_type,
+                side=side,
+                amount=amount,
+                price=price,
+                stop_price=stop_price,
+                time_in_force=time_in_force,
+                reduce_only=reduce_only,
+            )
+            self._check_supported(order)
+            cid = (
+                self.new_client_order_id()
+                if client_order_id is None
+                else self._check_client_order_id(client_order_id)
+            )
+            self._require_credentials()
+            market = await self._market(unified, tt)
+            check_market_rules(order, market)
+            client = self._client(tt)
+            size = _contracts(order.amount, market)
+            ccxt_type = "limit" if order.order_type.has_limit_price else "market"
+            params = self._order_params(order, cid, market)
+            try:
+                raw = await client.create_order(
+                    unified,
+                    ccxt_type,
+                    order.side.value,
+                    plain(size),
+                    None if order.price is None else plain(order.price),
+                    params,
+                )
+            except Exception as exc:
+                raise self._order_fate(exc, cid, unified) from exc
+        return self._order(raw, tt, unified, cid, market)
+
+    def _order_fate(self, exc: Exception, client_order_id: str, symbol: str) -> Exception:
+        """The error for a failed ``create_order``: an answer that leaves the order's fate open
+        (timeout, dropped connection, server error) becomes :class:`OrderStatusUnknown`."""
+        error = translate(
+            exc,
+            exchange=self.name,
+            operation="create_order",
+            symbol=symbol,
+            scrub=self._redactor,
+            refine=self._refine_error,
+        )
+        if isinstance(error, NetworkError):
+            return OrderStatusUnknown(
+                f"the order was sent but no answer came back ({error.message}); look it up "
+                f"with client_order_id={client_order_id!r} before sending it again",
+                client_order_id=client_order_id,
+                exchange=self.name,
+                operation="create_order",
+                symbol=symbol,
+            )
+        return error
+
+    def _check_supported(self, order: OrderRequest) -> None:
+        caps = self.capabilities
+        if order.order_type not in caps.order_types:
+            raise NotSupported(
+                f"{self.display_name} does not support {order.order_type.name} orders"
+            )
+        if order.time_in_force is not None and order.time_in_force not in caps.time_in_force:
+            raise NotSupported(
+                f"{self.display_name} does not support time in force {order.time_in_force.name}"
+            )
+
+    def _order(
+        self,
+        raw: Mapping[str, Any],
+        trade_type: TradeType,
+        symbol: str,
+        client_order_id: str | None,
+        market: Market,
+    ) -> Order:
+        order = parsing.parse_order(
+            raw, trade_type, symbol=symbol, client_order_id=client_order_id
+        )
+        size = market.contract_size
+        if trade_type is TradeType.FUTURES and size is not None and size != _ONE:
+            order = order.model_copy(
+                update={
+                    "amount": _scaled(order.amount, size),
+                    "filled": order.filled * size,
+                    "remaining": _scaled(order.remaining, size),
+                }
+            )
+        return order
+
+    def _lookup(
+        self, order_id: str | None, client_order_id: str | None
+    ) -> tuple[str | None, dict[str, Any]]:
+        if (order_id is None) == (client_order_id is None):
+            raise InvalidArgument("give exactly one of order_id and client_order_id")
+        if order_id is not None:
+            if not isinstance(order_id, str) or not order_id:
+                raise InvalidArgument(f"order_id must be a non-empty string, got {order_id!r}")
+            return order_id, {}
+        assert client_order_id is not None
+        return None, self._order_lookup_params(self._check_client_order_id(client_order_id))
+
+    async def get_order(
+        self,
+        order_id: str | None,
+        symbol: str,
+        *,
+        client_order_id: str | None = None,
+        trade_type: TradeType | None = None,
+    ) -> Order:
+        with self._op("get_order", symbol):
+            unified, tt = self._resolve(symbol, trade_type)
+            oid, params = self._lookup(order_id, client_order_id)
+            self._require_credentials()
+            market = await self._market(unified, tt)
+            raw = await self._fetch_order(tt, oid, unified, params)
+        return self._order(raw, tt, unified, client_order_id, market)
+
+    def _variants(self, trade_type: TradeType, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The ccxt params to try in turn: plain orders first, then trigger orders."""
+        variants = [dict(params)]
+        trigger = self.trigger_order_params.get(trade_type)
+        if trigger:
+            variants.append({**params, **trigger})
+        return variants
+
+    async def _fetch_order(
+        self, trade_type: TradeType, order_id: str | None, symbol: str, params: Mapping[str, Any]
+    ) -> Any:
+        client = self._client(trade_type)
+        *earlier, last = self._variants(trade_type, params)
+        for variant in earlier:
+            try:
+                raw = await client.fetch_order(order_id, symbol, variant)
+            except Exception as exc:
+                if not self._is_not_found(exc):
+                    raise
+            else:
+                return await self._complete_order(trade_type, raw, symbol)
+        raw = await client.fetch_order(order_id, symbol, last)
+        return await self._complete_order(trade_type, raw, symbol)
+
+    async def _complete_order(
+        self, trade_type: TradeType, raw: Mapping[str, Any], symbol: str
+    ) -> Mapping[str, Any]:
+        """Hook: finish a fetched order where the venue splits it (e.g. a triggered stop order
+        whose fills live on a child order)."""
+        return raw
+
+    def _is_not_found(self, exc: Exception) -> bool:
+        error = translate(exc, exchange=self.name, operation="", symbol=None,
+                          scrub=self._redactor, refine=self._refine_error)
+        return isinstance(error, OrderNotFound)
+
+    async def cancel_order(
+        self,
+        order_id: str | None,
+        symbol: str,
+        *,
+        client_order_id: str | None = None,
+        trade_type: TradeType | None = None,
+    ) -> bool:
+        with self._op("cancel_order", symbol):
+            unified, tt = self._resolve(symbol, trade_type)
+            oid, params = self._lookup(order_id, client_order_id)
+            self._require_credentials()
+            await self._market(unified, tt)
+            client = self._client(tt)
+            for variant in self._variants(tt, params):
+                try:
+                    await client.cancel_order(oid, unified, variant)
+                except Exception as exc:
+                    if not self._is_not_found(exc):
+                        raise
+                else:
+                    return True
+            # Venues answer "unknown order" both for ids they never saw and for orders that
+            # already finished. Tell the two apart, so the result means one thing everywhere:
+            # this raises OrderNotFound when the venue has no such order at all.
+            await self._fetch_order(tt, oid, unified, params)
+        return False
+
+    async def get_open_orders(
+        self, symbol: str | None = None, *, trade_type: TradeType | None = None
+    ) -> list[Order]:
+        with self._op("get_open_orders", symbol):
+            self._require_credentials()
+            if symbol is None:
+                tt = self._supported(trade_type)
+                if tt not in self.capabilities.open_orders_without_symbol:
+                    raise NotSupported(
+                        f"{self.display_name} lists open {tt.value} orders per symbol only; "
+                        "pass a symbol"
+                    )
+                unified = None
+                await self._markets(tt)
+            else:
+                unified, tt = self._resolve(symbol, trade_type)
+                await self._market(unified, tt)
+            client = self._client(tt)
+            raws: list[Any] = []
+            for variant in self._variants(tt, {}):
+                raws.extend(await client.fetch_open_orders(unified, None, None, variant))
+            orders = []
+            for raw in raws:
+                market = await self._market(str(raw.get("symbol") or unified), tt)
+                orders.append(self._order(raw, tt, market.symbol, None, market))
+        return orders
+
+    async def get_trades(
+        self, symbol: str, limit: int = 100, *, trade_type: TradeType | None = None
+    ) -> list[Trade]:
+        with self._op("get_trades", symbol):
+            unified, tt = self._resolve(symbol, trade_type)
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+                raise InvalidArgument(f"limit must be a positive int, got {limit!r}")
+            self._require_credentials()
+            market = await self._market(unified, tt)
+            raws = await self._client(tt).fetch_my_trades(unified, None, limit)
+        size = market.contract_size if tt is TradeType.FUTURES else None
+        trades = [parsing.parse_trade(raw, tt) for raw in raws]
+        if size is not None and size != _ONE:
+            trades = [t.model_copy(update={"amount": t.amount * size}) for t in trades]
+        return trades
+
+    async def get_positions(self, symbol: str | None = None) -> list[Position]:
+        with self._op("get_positions", symbol):
+            if not self.capabilities.positions:
+                raise NotSupported(f"{self.display_name} has no futures positions here")
+            self._require_credentials()
+            symbols = None
+            if symbol is not None:
+                unified, _ = self._resolve(symbol, TradeType.FUTURES)
+                await self._market(unified, TradeType.FUTURES)
+                symbols = [unified]
+            else:
+                await self._markets(TradeType.FUTURES)
+            raws = await self._client(TradeType.FUTURES).fetch_positions(symbols)
+        return [p for p in map(parsing.parse_position, raws) if p is not None]
+
+    async def set_leverage(self, symbol: str, leverage: int) -> bool:
+        with self._op("set_leverage", symbol):
+            if not self.capabilities.leverage:
+                raise NotSupported(f"{self.display_name} cannot set leverage here")
+            unified, _ = self._resolve(symbol, TradeType.FUTURES)
+            if isinstance(leverage, bool) or not isinstance(leverage, int) or leverage < 1:
+                raise InvalidArgument(f"leverage must be a positive int, got {leverage!r}")
+            self._require_credentials()
+            market = await self._market(unified, TradeType.FUTURES)
+            if market.max_leverage is not None and leverage > market.max_leverage:
+                raise InvalidArgument(
+                    f"leverage {leverage} is above {unified}'s maximum of {market.max_leverage}"
+                )
+            await self._client(TradeType.FUTURES).set_leverage(
+                leverage, unified, self._leverage_params(unified)
+            )
+        return True
+
+    # --- lifecycle --------------------------------------------------------------------
+    def _supported(self, trade_type: TradeType | None) -> TradeType:
+        """``trade_type`` (or the default), refused when the exchange does not trade it."""
+        tt = _trade_type(trade_type) or self.default_trade_type
+        if not self.capabilities.supports(tt):
+            raise NotSupported(f"{self.display_name} does not trade {tt.value}")
+        return tt
+
+    def _trade_types(self) -> list[TradeType]:
+        return [tt for tt in TradeType if self.capabilities.supports(tt)]
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        clients = {id(c): c for c in self._clients.values()}.values()
+        self._clients.clear()
+        for client in clients:
+            await client.close()
+        if self._own_session is not None:
+            await self._own_session.close()
+            self._own_session = None
+            # let TLS transports finish closing (aiohttp's advice for graceful shutdown)
+            await asyncio.sleep(0.25)
+
+
+def _trade_type(value: object) -> TradeType | None:
+    """A caller's ``trade_type`` argument as the enum (``"spot"`` works too)."""
+    if value is None or isinstance(value, TradeType):
+        return value
+    try:
+        return TradeType(value)
+    except ValueError:
+        raise InvalidArgument(f"trade_type must be spot or futures, got {value!r}") from None
+
+
+def _trade_type_of(market: Mapping[str, Any]) -> TradeType | None:
+    if market.get("spot"):
+        return TradeType.SPOT
+    if market.get("swap") and market.get("linear"):
+        return TradeType.FUTURES
+    return None
+
+
+def _scaled(value: Decimal | None, size: Decimal) -> Decimal | None:
+    return None if value is None else value * size
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal as the plain digit string ccxt expects for numbers it sends.
+
+    ccxt's ``safe_string`` family silently ignores ``Decimal`` values (it accepts str, int and
+    float), so a Decimal trigger price in ``params`` would be dropped and a stop order sent as a
+    plain market order. Floats would round amounts with many digits. Strings are exact and are
+    what ccxt's own precision helpers produce.
+    """
+    return format(value, "f")
+
+
+def _contracts(amount: Decimal, market: Market) -> Decimal:
+    size = market.contract_size
+    if market.trade_type is TradeType.FUTURES and size is not None and size != _ONE:
+        return amount / size
+    return amount
+
+
+@cache
+def _ssl_context() -> ssl.SSLContext:
+    try:
+        import certifi
+
+        return ssl.create_default_context(cafile=certifi.where())
+    except ImportError:  # pragma: no cover - certifi comes with ccxt
+        return ssl.create_default_context()

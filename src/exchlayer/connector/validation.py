@@ -1,0 +1,224 @@
+"""Checks that run before any request is sent.
+
+Two stages: :func:`check_order_request` needs nothing but the arguments (types, signs, which
+prices an order type takes); :func:`check_market_rules` needs the market's precision and limits.
+Every refusal is a typed error naming what was wrong, raised before a byte goes to the venue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..errors import BadSymbol, InvalidOrder, OrderLimitViolation
+from ..models import Market, OrderSide, OrderType, TimeInForce, TradeType
+
+__all__ = [
+    "OrderRequest",
+    "check_decimal",
+    "check_market_rules",
+    "check_order_request",
+    "parse_symbol",
+]
+
+_SYMBOL = re.compile(r"^([A-Z0-9][A-Z0-9._-]*)/([A-Z0-9][A-Z0-9._-]*)(?::([A-Z0-9][A-Z0-9._-]*))?$")
+
+
+def _f(value: Decimal) -> str:
+    """A Decimal in plain notation for messages (``0.0000001``, not ``1E-7``)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_symbol(symbol: object) -> tuple[str, str, str | None]:
+    """Split a unified symbol ``BASE/QUOTE[:SETTLE]`` into its parts, upper-cased.
+
+    Raises:
+        BadSymbol: ``symbol`` is not a string of that form.
+    """
+    if not isinstance(symbol, str):
+        raise BadSymbol(f"symbol must be a string like 'BTC/USDT', got {type(symbol).__name__}")
+    match = _SYMBOL.match(symbol.strip().upper())
+    if match is None:
+        raise BadSymbol(
+            f"{symbol!r} is not a unified symbol: use BASE/QUOTE for spot ('BTC/USDT') "
+            "or BASE/QUOTE:SETTLE for perpetual futures ('BTC/USDT:USDT')"
+        )
+    base, quote, settle = match.groups()
+    return base, quote, settle
+
+
+def check_decimal(value: object, name: str, *, positive: bool = True) -> Decimal:
+    """``value`` as a finite (and by default positive) Decimal, or an :class:`InvalidOrder`."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        hint = f"Decimal({str(value)!r})" if isinstance(value, (float, str)) else "a Decimal"
+        raise InvalidOrder(
+            f"{name} must be a Decimal, got {type(value).__name__} {value!r}; pass {hint} "
+            "(floats cannot represent most prices exactly)"
+        )
+    number = Decimal(value)
+    if not number.is_finite():
+        raise InvalidOrder(f"{name} must be a finite number, got {number}")
+    if positive and number <= 0:
+        raise InvalidOrder(f"{name} must be positive, got {_f(number)}")
+    return number
+
+
+def _enum(value: Any, enum: type[Any], name: str) -> Any:
+    if isinstance(value, enum):
+        return value
+    try:
+        return enum(value.lower() if enum is not TimeInForce and isinstance(value, str) else value)
+    except (ValueError, AttributeError):
+        allowed = ", ".join(m.name for m in enum)
+        raise InvalidOrder(f"{name} must be one of {allowed}, got {value!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    """An order whose arguments passed the static checks."""
+
+    symbol: str
+    trade_type: TradeType
+    order_type: OrderType
+    side: OrderSide
+    amount: Decimal
+    price: Decimal | None
+    stop_price: Decimal | None
+    time_in_force: TimeInForce | None
+    reduce_only: bool
+
+    @property
+    def reference_price(self) -> Decimal | None:
+        """The price the order's notional is judged at: its limit, else its trigger."""
+        return self.price if self.price is not None else self.stop_price
+
+
+def check_order_request(
+    *,
+    symbol: str,
+    trade_type: TradeType,
+    order_type: Any,
+    side: Any,
+    amount: Any,
+    price: Any,
+    stop_price: Any,
+    time_in_force: Any,
+    reduce_only: Any,
+) -> OrderRequest:
+    """Everything about an order that can be judged without the market. Sends nothing."""
+    kind: OrderType = _enum(order_type, OrderType, "order_type")
+    direction: OrderSide = _enum(side, OrderSide, "side")
+    quantity = check_decimal(amount, "amount")
+    if kind.has_limit_price:
+        if price is None:
+            raise InvalidOrder(f"a {kind.name} order needs a price")
+        limit = check_decimal(price, "price")
+    else:
+        if price is not None:
+            raise InvalidOrder(
+                f"a {kind.name} order takes no price (it fills at the market); "
+                "use a LIMIT or STOP_LIMIT order to set one"
+            )
+        limit = None
+    if kind.is_stop:
+        if stop_price is None:
+            raise InvalidOrder(f"a {kind.name} order needs a stop_price (its trigger)")
+        trigger = check_decimal(stop_price, "stop_price")
+    else:
+        if stop_price is not None:
+            raise InvalidOrder(
+                f"a {kind.name} order takes no stop_price; use STOP or STOP_LIMIT to set a trigger"
+            )
+        trigger = None
+    tif: TimeInForce | None = None
+    if time_in_force is not None:
+        if not kind.has_limit_price:
+            raise InvalidOrder(f"time_in_force applies to limit orders, not {kind.name}")
+        tif = _enum(time_in_force, TimeInForce, "time_in_force")
+    if not isinstance(reduce_only, bool):
+        raise InvalidOrder(f"reduce_only must be a bool, got {reduce_only!r}")
+    if reduce_only and trade_type is not TradeType.FUTURES:
+        raise InvalidOrder("reduce_only applies to futures orders only")
+    return OrderRequest(
+        symbol=symbol,
+        trade_type=trade_type,
+        order_type=kind,
+        side=direction,
+        amount=quantity,
+        price=limit,
+        stop_price=trigger,
+        time_in_force=tif,
+        reduce_only=reduce_only,
+    )
+
+
+def _violation(limit: str, message: str, value: Decimal, allowed: Decimal) -> OrderLimitViolation:
+    return OrderLimitViolation(message, limit=limit, value=value, allowed=allowed)
+
+
+def check_market_rules(order: OrderRequest, market: Market) -> None:
+    """The market's precision and limits: amount step, price tick, min/max amount and price,
+    min notional. Refuses rather than rounds: rounding someone's order silently changes it."""
+    amount = order.amount
+    step, tick = market.amount_step, market.price_tick
+    if step is not None and step > 0 and amount % step != 0:
+        raise _violation(
+            "amount_step",
+            f"amount {_f(amount)} is not a multiple of the amount step {_f(step)} "
+            f"(nearest below: {_f(amount - amount % step)})",
+            amount,
+            step,
+        )
+    if market.min_amount is not None and amount < market.min_amount:
+        raise _violation(
+            "min_amount",
+            f"amount {_f(amount)} is below the minimum {_f(market.min_amount)}",
+            amount,
+            market.min_amount,
+        )
+    if market.max_amount is not None and amount > market.max_amount:
+        raise _violation(
+            "max_amount",
+            f"amount {_f(amount)} is above the maximum {_f(market.max_amount)}",
+            amount,
+            market.max_amount,
+        )
+    for name, value in (("price", order.price), ("stop_price", order.stop_price)):
+        if value is None:
+            continue
+        if tick is not None and tick > 0 and value % tick != 0:
+            raise _violation(
+                "price_tick",
+                f"{name} {_f(value)} is not a multiple of the price tick {_f(tick)} "
+                f"(nearest below: {_f(value - value % tick)})",
+                value,
+                tick,
+            )
+        if market.min_price is not None and value < market.min_price:
+            raise _violation(
+                "min_price",
+                f"{name} {_f(value)} is below the minimum price {_f(market.min_price)}",
+                value,
+                market.min_price,
+            )
+        if market.max_price is not None and value > market.max_price:
+            raise _violation(
+                "max_price",
+                f"{name} {_f(value)} is above the maximum price {_f(market.max_price)}",
+                value,
+                market.max_price,
+            )
+    reference = order.reference_price
+    if market.min_notional is not None and reference is not None and not order.reduce_only:
+        notional = amount * reference
+        if notional < market.min_notional:
+            raise _violation(
+                "min_notional",
+                f"order value {_f(notional)} ({_f(amount)} x {_f(reference)}) is below the "
+                f"minimum notional {_f(market.min_notional)} {market.quote}",
+                notional,
+                market.min_notional,
+            )

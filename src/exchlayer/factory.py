@@ -1,0 +1,230 @@
+"""ExchangeFactory and the exchange registry.
+
+Exchanges are found through the ``exchlayer.exchanges`` entry-point group. exchlayer's own
+exchanges register there exactly the way a third-party package does::
+
+    [project.entry-points."exchlayer.exchanges"]
+    myvenue = "my_package.venue:MyVenueExchange"
+
+Entry points are read once, on the first call that needs them; an exchange class is imported on
+its first use and cached. A plugin that fails to import is logged and skipped, never fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from importlib.metadata import EntryPoint, entry_points
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import SecretStr
+
+from .base import BaseExchange
+from .config import Credentials, load_env_config
+from .errors import ConfigurationError
+
+__all__ = ["ENTRY_POINT_GROUP", "ExchangeFactory"]
+
+ENTRY_POINT_GROUP = "exchlayer.exchanges"
+
+log = logging.getLogger(__name__)
+
+
+class _Registry:
+    """Names -> exchange classes, loaded lazily from entry points and explicit registrations."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._entry_points: dict[str, EntryPoint] | None = None
+        self._classes: dict[str, type[BaseExchange]] = {}
+        self._broken: dict[str, str] = {}
+
+    def _discover(self) -> dict[str, EntryPoint]:
+        with self._lock:
+            if self._entry_points is None:
+                found: dict[str, EntryPoint] = {}
+                for ep in entry_points(group=ENTRY_POINT_GROUP):
+                    name = _normalise(ep.name)
+                    if name in found and found[name].value != ep.value:
+                        log.warning(
+                            "exchange %r is registered twice (%s and %s); using %s",
+                            name, found[name].value, ep.value, found[name].value,
+                        )
+                        continue
+                    found[name] = ep
+                self._entry_points = found
+            return self._entry_points
+
+    def names(self) -> list[str]:
+        with self._lock:
+            candidates = set(self._discover()) | set(self._classes)
+            return sorted(n for n in candidates if self._load(n) is not None)
+
+    def get(self, name: str) -> type[BaseExchange] | None:
+        return self._load(_normalise(name))
+
+    def _load(self, name: str) -> type[BaseExchange] | None:
+        with self._lock:
+            cls = self._classes.get(name)
+            if cls is not None:
+                return cls
+            ep = self._discover().get(name)
+            if ep is None or name in self._broken:
+                return None
+            try:
+                loaded = ep.load()
+            except Exception as exc:  # a broken plugin must never break the factory
+                self._broken[name] = f"{type(exc).__name__}: {exc}"
+                log.warning("exchange plugin %r (%s) failed to load: %s", name, ep.value, exc)
+                return None
+            if not (isinstance(loaded, type) and issubclass(loaded, BaseExchange)):
+                self._broken[name] = f"{ep.value} is not a BaseExchange subclass"
+                log.warning("exchange plugin %r: %s; skipped", name, self._broken[name])
+                return None
+            self._classes[name] = loaded
+            return loaded
+
+    def register(self, name: str, cls: type[BaseExchange], *, replace: bool) -> None:
+        if not (isinstance(cls, type) and issubclass(cls, BaseExchange)):
+            raise TypeError(f"{cls!r} is not a BaseExchange subclass")
+        key = _normalise(name)
+        with self._lock:
+            current = self._classes.get(key) or (
+                self._load(key) if key in self._discover() else None
+            )
+            if current is not None and current is not cls and not replace:
+                raise ConfigurationError(
+                    f"exchange {key!r} is already registered as {current.__qualname__}; "
+                    "pass replace=True to override it"
+                )
+            self._classes[key] = cls
+            self._broken.pop(key, None)
+
+    def unregister(self, name: str) -> None:
+        with self._lock:
+            self._classes.pop(_normalise(name), None)
+
+    def broken(self) -> Mapping[str, str]:
+        with self._lock:
+            return MappingProxyType(dict(self._broken))
+
+    def refresh(self) -> None:
+        """Forget discovered entry points (not explicit registrations) and read them again."""
+        with self._lock:
+            discovered = self._entry_points or {}
+            for name in discovered:
+                cls = self._classes.get(name)
+                if cls is not None and _is_from(cls, discovered[name]):
+                    del self._classes[name]
+            self._entry_points = None
+            self._broken.clear()
+
+
+def _is_from(cls: type, ep: EntryPoint) -> bool:
+    module, _, attr = ep.value.partition(":")
+    return cls.__module__ == module and cls.__qualname__ == attr
+
+
+def _normalise(name: str) -> str:
+    return name.strip().lower()
+
+
+_registry = _Registry()
+
+
+class ExchangeFactory:
+    """Creates exchange connectors by name and keeps the registry of available exchanges."""
+
+    @classmethod
+    def create_exchange(
+        cls,
+        exchange_name: str,
+        api_key: str | SecretStr | None = None,
+        api_secret: str | SecretStr | None = None,
+        passphrase: str | SecretStr | None = None,
+        is_testnet: bool = False,
+        **options: Any,
+    ) -> BaseExchange:
+        """Create a connector for ``exchange_name``.
+
+        Args:
+            exchange_name: a registered name, e.g. ``"binance"`` (case-insensitive).
+            api_key: the API key; omit it (and the secret) for public market data only.
+            api_secret: the API key's secret.
+            passphrase: the API passphrase, on venues that have one (KuCoin, Bitget).
+            is_testnet: use the venue's testnet or demo environment. Raises ``NotSupported``
+                where the venue has none, rather than trading live.
+            **options: passed to the exchange class (e.g. ``session``, ``default_trade_type``).
+
+        Raises:
+            ConfigurationError: unknown name (the message lists the available ones), or
+                incomplete credentials.
+        """
+        exchange_cls = cls._resolve(exchange_name)
+        credentials = Credentials.from_values(
+            api_key, api_secret, passphrase, exchange=exchange_cls.name
+        )
+        return exchange_cls(credentials=credentials, is_testnet=is_testnet, **options)
+
+    @classmethod
+    def from_env(
+        cls, exchange_name: str, environ: Mapping[str, str] | None = None, **options: Any
+    ) -> BaseExchange:
+        """Create a connector from ``<NAME>_API_KEY``, ``<NAME>_SECRET_KEY``, ``<NAME>_PASSPHRASE``
+        and ``<NAME>_TESTNET`` (e.g. ``BINANCE_API_KEY``). Explicit ``options`` win."""
+        values = load_env_config(exchange_name, environ)
+        values.update(options)
+        return cls.create_exchange(exchange_name, **values)
+
+    @classmethod
+    def get_available_exchanges(cls) -> list[str]:
+        """The names of every exchange that can be created, sorted."""
+        return _registry.names()
+
+    @classmethod
+    def is_supported(cls, exchange_name: str) -> bool:
+        """Whether ``exchange_name`` can be created."""
+        return _registry.get(exchange_name) is not None
+
+    @classmethod
+    def get_exchange_class(cls, exchange_name: str) -> type[BaseExchange]:
+        """The class registered under ``exchange_name``."""
+        return cls._resolve(exchange_name)
+
+    @classmethod
+    def register_exchange(
+        cls, name: str, exchange_class: type[BaseExchange], *, replace: bool = False
+    ) -> None:
+        """Register ``exchange_class`` under ``name`` for this process.
+
+        Raises:
+            ConfigurationError: the name is taken by another class and ``replace`` is false.
+        """
+        _registry.register(name, exchange_class, replace=replace)
+
+    @classmethod
+    def unregister_exchange(cls, name: str) -> None:
+        """Remove an explicit registration (entry-point exchanges come back on refresh)."""
+        _registry.unregister(name)
+
+    @classmethod
+    def refresh_plugins(cls) -> None:
+        """Read the ``exchlayer.exchanges`` entry points again (after installing a plugin)."""
+        _registry.refresh()
+
+    @classmethod
+    def broken_plugins(cls) -> Mapping[str, str]:
+        """Plugins that failed to load, with the reason."""
+        return _registry.broken()
+
+    @classmethod
+    def _resolve(cls, exchange_name: str) -> type[BaseExchange]:
+        exchange_cls = _registry.get(exchange_name)
+        if exchange_cls is None:
+            available = ", ".join(_registry.names()) or "none"
+            raise ConfigurationError(
+                f"unknown exchange {exchange_name!r}; available: {available}"
+            )
+        return exchange_cls

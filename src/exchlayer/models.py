@@ -1,0 +1,447 @@
+"""Enums and data models: what every exchlayer call takes and returns.
+
+Money is :class:`~decimal.Decimal` end to end (prices, amounts, costs, fees, balances); a float is
+refused. Timestamps are timezone-aware UTC :class:`~datetime.datetime` objects. Models are frozen
+pydantic v2 models; each keeps the venue's payload in ``raw``, which stays out of ``repr``, equality
+and ``model_dump()`` so it never clutters a log line or an API response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any, ClassVar, Literal, SupportsIndex, overload
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+__all__ = [
+    "Balance",
+    "Capabilities",
+    "ExchangeInfo",
+    "Fee",
+    "MarginMode",
+    "Market",
+    "Order",
+    "OrderBook",
+    "OrderBookLevel",
+    "OrderSide",
+    "OrderStatus",
+    "OrderType",
+    "Position",
+    "PositionSide",
+    "Ticker",
+    "TimeInForce",
+    "Trade",
+    "TradeType",
+]
+
+
+class OrderType(str, Enum):
+    """The kind of order: plain market or limit, or one that waits for a trigger price."""
+
+    MARKET = "market"
+    LIMIT = "limit"
+    STOP = "stop"
+    """A market order that is placed once the price reaches ``stop_price``."""
+    STOP_LIMIT = "stop_limit"
+    """A limit order at ``price`` that is placed once the price reaches ``stop_price``."""
+
+    @property
+    def is_stop(self) -> bool:
+        """Whether the order waits for a trigger price."""
+        return self in (OrderType.STOP, OrderType.STOP_LIMIT)
+
+    @property
+    def has_limit_price(self) -> bool:
+        """Whether the order carries a limit ``price``."""
+        return self in (OrderType.LIMIT, OrderType.STOP_LIMIT)
+
+
+class OrderSide(str, Enum):
+    """Buy or sell."""
+
+    BUY = "buy"
+    SELL = "sell"
+
+
+class TradeType(str, Enum):
+    """Spot, or USDT-margined perpetual futures."""
+
+    SPOT = "spot"
+    FUTURES = "futures"
+
+
+class OrderStatus(str, Enum):
+    """Where an order is in its life. ``UNKNOWN`` stands for a status the venue invented."""
+
+    OPEN = "open"
+    PARTIALLY_FILLED = "partially_filled"
+    FILLED = "filled"
+    CANCELED = "canceled"
+    EXPIRED = "expired"
+    REJECTED = "rejected"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the order can still trade."""
+        return self in (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
+
+
+class TimeInForce(str, Enum):
+    """How long a limit order stays on the book."""
+
+    GTC = "GTC"
+    """Good till cancelled."""
+    IOC = "IOC"
+    """Immediate or cancel: fill what can be filled now, cancel the rest."""
+    FOK = "FOK"
+    """Fill or kill: fill completely now, or not at all."""
+    POST_ONLY = "PO"
+    """Rest on the book as a maker order, or be rejected."""
+
+
+class PositionSide(str, Enum):
+    """The direction of a futures position."""
+
+    LONG = "long"
+    SHORT = "short"
+
+
+class MarginMode(str, Enum):
+    """How a futures position's margin is shared."""
+
+    CROSS = "cross"
+    ISOLATED = "isolated"
+
+
+def _aware_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware (UTC)")
+    return value.astimezone(timezone.utc)
+
+
+# Strict Decimal: a float (or int, or str) in a money field is refused by pydantic-core, in C.
+Money = Annotated[Decimal, Field(strict=True)]
+Timestamp = Annotated[datetime, AfterValidator(_aware_utc)]
+
+
+class _Model(BaseModel):
+    """Frozen model whose ``raw`` venue payload is kept out of repr, equality, hashing and dumps."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+    raw: Any = Field(default=None, repr=False, exclude=True)
+    """The venue's payload this model was parsed from (as ccxt returned it)."""
+
+    _compared: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._compared = tuple(name for name in cls.model_fields if name != "raw")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self._compared)
+
+    def __hash__(self) -> int:
+        return hash(tuple(_hashable(getattr(self, f)) for f in self._compared))
+
+
+def _hashable(value: object) -> object:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+class Fee(_Model):
+    """A fee paid on a fill or an order."""
+
+    cost: Money
+    currency: str | None = None
+
+
+class Ticker(_Model):
+    """The latest price and 24-hour statistics of one market."""
+
+    symbol: str
+    trade_type: TradeType
+    last_price: Money | None = None
+    bid: Money | None = None
+    ask: Money | None = None
+    bid_size: Money | None = None
+    ask_size: Money | None = None
+    open: Money | None = None
+    high: Money | None = None
+    low: Money | None = None
+    base_volume: Money | None = None
+    quote_volume: Money | None = None
+    change_percent: Money | None = None
+    timestamp: Timestamp | None = None
+
+    @property
+    def spread(self) -> Decimal | None:
+        """``ask - bid``, when the venue reports both."""
+        if self.bid is None or self.ask is None:
+            return None
+        return self.ask - self.bid
+
+    @property
+    def mid(self) -> Decimal | None:
+        """The midpoint of bid and ask, when the venue reports both."""
+        if self.bid is None or self.ask is None:
+            return None
+        return (self.bid + self.ask) / 2
+
+
+class OrderBookLevel(tuple[Decimal, Decimal]):
+    """One price level of an order book: ``(price, amount)``.
+
+    It reads as a tuple (``price, amount = level``), by attribute (``level.price``) and by key
+    (``level["price"]``), so code written for dict-shaped levels keeps working.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, price: Decimal, amount: Decimal) -> OrderBookLevel:
+        """Build a level from a price and an amount."""
+        return tuple.__new__(cls, (price, amount))
+
+    @property
+    def price(self) -> Decimal:
+        """The level's price."""
+        return tuple.__getitem__(self, 0)
+
+    @property
+    def amount(self) -> Decimal:
+        """The amount resting at this price."""
+        return tuple.__getitem__(self, 1)
+
+    @overload
+    def __getitem__(self, key: SupportsIndex) -> Decimal: ...
+    @overload
+    def __getitem__(self, key: slice) -> tuple[Decimal, ...]: ...
+    @overload
+    def __getitem__(self, key: Literal["price", "amount"]) -> Decimal: ...
+    def __getitem__(
+        self, key: SupportsIndex | slice | str
+    ) -> Decimal | tuple[Decimal, ...]:
+        if key == "price":
+            return tuple.__getitem__(self, 0)
+        if key == "amount":
+            return tuple.__getitem__(self, 1)
+        if isinstance(key, str):
+            raise KeyError(key)
+        return tuple.__getitem__(self, key)
+
+    def __repr__(self) -> str:
+        return f"OrderBookLevel(price={self.price!s}, amount={self.amount!s})"
+
+    def keys(self) -> tuple[str, str]:
+        """The field names, so ``dict(level)`` works."""
+        return ("price", "amount")
+
+    def __iter__(self) -> Iterator[Decimal]:
+        return tuple.__iter__(self)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        def build(value: Any) -> OrderBookLevel:
+            if isinstance(value, OrderBookLevel):
+                return value
+            if isinstance(value, dict):
+                price, amount = value["price"], value["amount"]
+            else:
+                price, amount = value
+            if not isinstance(price, Decimal) or not isinstance(amount, Decimal):
+                raise ValueError("order book levels hold Decimal price and amount")
+            return cls(price, amount)
+
+        return core_schema.no_info_plain_validator_function(
+            build,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda level: {"price": level.price, "amount": level.amount}
+            ),
+        )
+
+
+class OrderBook(_Model):
+    """Bids (best first, descending) and asks (best first, ascending) of one market."""
+
+    symbol: str
+    trade_type: TradeType
+    bids: tuple[OrderBookLevel, ...]
+    asks: tuple[OrderBookLevel, ...]
+    timestamp: Timestamp | None = None
+
+    @property
+    def best_bid(self) -> OrderBookLevel | None:
+        """The highest bid, or ``None`` on an empty side."""
+        return self.bids[0] if self.bids else None
+
+    @property
+    def best_ask(self) -> OrderBookLevel | None:
+        """The lowest ask, or ``None`` on an empty side."""
+        return self.asks[0] if self.asks else None
+
+    @property
+    def spread(self) -> Decimal | None:
+        """Best ask minus best bid."""
+        if not self.bids or not self.asks:
+            return None
+        return self.asks[0].price - self.bids[0].price
+
+    @property
+    def mid(self) -> Decimal | None:
+        """The midpoint of the best bid and the best ask."""
+        if not self.bids or not self.asks:
+            return None
+        return (self.asks[0].price + self.bids[0].price) / 2
+
+
+class Balance(_Model):
+    """How much of one currency an account holds: ``free + used == total``."""
+
+    currency: str
+    trade_type: TradeType
+    free: Money
+    used: Money
+    total: Money
+
+
+class Order(_Model):
+    """An order as the venue reports it."""
+
+    id: str
+    client_order_id: str | None = None
+    symbol: str
+    trade_type: TradeType
+    type: OrderType | None = None
+    """``None`` when the venue reports an order type exchlayer does not model (see ``raw_type``)."""
+    raw_type: str | None = None
+    side: OrderSide
+    status: OrderStatus
+    raw_status: str | None = None
+    """The status string before mapping, kept when ``status`` is ``UNKNOWN``."""
+    amount: Money | None = None
+    filled: Money = Decimal(0)
+    remaining: Money | None = None
+    price: Money | None = None
+    average_price: Money | None = None
+    stop_price: Money | None = None
+    cost: Money | None = None
+    fee: Fee | None = None
+    time_in_force: TimeInForce | None = None
+    reduce_only: bool = False
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the order can still trade."""
+        return self.status.is_open
+
+
+class Trade(_Model):
+    """One fill of one of the account's orders."""
+
+    id: str
+    order_id: str | None = None
+    symbol: str
+    trade_type: TradeType
+    side: OrderSide
+    price: Money
+    amount: Money
+    cost: Money
+    fee: Fee | None = None
+    is_maker: bool | None = None
+    timestamp: Timestamp | None = None
+
+
+class Position(_Model):
+    """An open futures position."""
+
+    symbol: str
+    trade_type: TradeType = TradeType.FUTURES
+    side: PositionSide
+    size: Money
+    """The position's size in base currency (contracts × contract size)."""
+    contracts: Money | None = None
+    contract_size: Money | None = None
+    entry_price: Money | None = None
+    mark_price: Money | None = None
+    liquidation_price: Money | None = None
+    notional: Money | None = None
+    unrealized_pnl: Money | None = None
+    margin: Money | None = None
+    leverage: Money | None = None
+    margin_mode: MarginMode | None = None
+    timestamp: Timestamp | None = None
+
+
+class Market(_Model):
+    """One tradable market and the rules an order must follow on it."""
+
+    symbol: str
+    id: str
+    base: str
+    quote: str
+    settle: str | None = None
+    trade_type: TradeType
+    active: bool = True
+    contract_size: Money | None = None
+    price_tick: Money | None = None
+    amount_step: Money | None = None
+    min_amount: Money | None = None
+    max_amount: Money | None = None
+    min_price: Money | None = None
+    max_price: Money | None = None
+    min_notional: Money | None = None
+    max_leverage: Money | None = None
+    maker_fee: Money | None = None
+    taker_fee: Money | None = None
+
+
+class Capabilities(_Model):
+    """What one exchange connector can do. Calling anything else raises ``NotSupported``."""
+
+    trade_types: frozenset[TradeType]
+    order_types: frozenset[OrderType] = frozenset(OrderType)
+    time_in_force: frozenset[TimeInForce] = frozenset(TimeInForce)
+    testnet: frozenset[TradeType] = frozenset()
+    """The trade types that have a testnet or demo environment."""
+    positions: bool = False
+    leverage: bool = False
+    client_order_ids: bool = True
+    open_orders_without_symbol: frozenset[TradeType] = frozenset()
+    trades_without_symbol: frozenset[TradeType] = frozenset()
+
+    def supports(self, trade_type: TradeType) -> bool:
+        """Whether the exchange trades ``trade_type`` at all."""
+        return trade_type in self.trade_types
+
+
+class ExchangeInfo(_Model):
+    """What a connector is connected to, and what it can do there."""
+
+    exchange: str
+    name: str
+    is_testnet: bool
+    trade_types: tuple[TradeType, ...]
+    capabilities: Capabilities
+    markets: tuple[Market, ...]
+    server_time: Timestamp | None = None
+
+    @property
+    def symbols(self) -> list[str]:
+        """The unified symbols of every listed market."""
+        return [m.symbol for m in self.markets]

@@ -1,0 +1,23 @@
+"""Test support: run exchlayer (and your bot) end to end, offline.
+
+- :class:`Simulator`: a venue simulator on 127.0.0.1 that speaks the venues' real REST wire
+  formats, verifies signatures, and matches orders in a deterministic engine.
+- :func:`connect`: an exchlayer connector wired to a running simulator, with a funded account.
+- pytest fixtures (installed as a pytest plugin): ``venue_simulator`` and ``simulated_exchange``.
+
+The library itself never imports this package.
+"""
+
+from __future__ import annotations
+
+from .helpers import SIMULATED_VENUES, SimulatedVenue, connect
+from .simulator import Operation, RecordedRequest, Simulator
+
+__all__ = [
+    "SIMULATED_VENUES",
+    "Operation",
+    "RecordedRequest",
+    "SimulatedVenue",
+    "Simulator",
+    "connect",
+]

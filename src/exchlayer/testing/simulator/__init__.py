@@ -1,0 +1,97 @@
+"""A loopback venue simulator that speaks real venues' REST wire formats.
+
+It never imports anything from exchlayer outside this package, so raw ccxt can use it
+(benchmarks, bug reproductions) without the rest of the library::
+
+    from exchlayer.testing.simulator import Simulator
+
+    async with Simulator() as sim:
+        sim.add_account("binance", api_key="key", secret="secret")
+        ex = ccxt.async_support.binance(
+            {"apiKey": "key", "secret": "secret", "session": sim.client_session(),
+             "enableRateLimit": False})
+        await ex.fetch_ticker("BTC/USDT")   # answered by 127.0.0.1, nothing leaves the machine
+"""
+
+from __future__ import annotations
+
+from .engine import (
+    Account,
+    AssetBalance,
+    DuplicateClientOrderId,
+    Engine,
+    EngineError,
+    ExpireReason,
+    FeeSchedule,
+    Filter,
+    FilterFailure,
+    Instrument,
+    InsufficientBalance,
+    InsufficientMargin,
+    InvalidLeverage,
+    InvalidOrderRequest,
+    MarginSummary,
+    MarketStats,
+    Order,
+    OrderBookSnapshot,
+    OrderNotOpen,
+    OrderRequest,
+    OrderStatus,
+    OrderType,
+    PositionView,
+    ReduceOnlyRejected,
+    Side,
+    TimeInForce,
+    Trade,
+    UnknownOrder,
+    UnknownSymbol,
+    WouldTriggerImmediately,
+    default_instruments,
+    synthetic_instruments,
+)
+from .server import Interceptor, RecordedRequest, Simulator, reroute_middleware
+from .venues import Operation, VenueModule, VenueRequest, VenueResponse, register_venue
+
+__all__ = [
+    "Account",
+    "AssetBalance",
+    "DuplicateClientOrderId",
+    "Engine",
+    "EngineError",
+    "ExpireReason",
+    "FeeSchedule",
+    "Filter",
+    "FilterFailure",
+    "Instrument",
+    "InsufficientBalance",
+    "InsufficientMargin",
+    "Interceptor",
+    "InvalidLeverage",
+    "InvalidOrderRequest",
+    "MarginSummary",
+    "MarketStats",
+    "Operation",
+    "Order",
+    "OrderBookSnapshot",
+    "OrderNotOpen",
+    "OrderRequest",
+    "OrderStatus",
+    "OrderType",
+    "PositionView",
+    "RecordedRequest",
+    "ReduceOnlyRejected",
+    "Side",
+    "Simulator",
+    "TimeInForce",
+    "Trade",
+    "UnknownOrder",
+    "UnknownSymbol",
+    "VenueModule",
+    "VenueRequest",
+    "VenueResponse",
+    "WouldTriggerImmediately",
+    "default_instruments",
+    "register_venue",
+    "reroute_middleware",
+    "synthetic_instruments",
+]

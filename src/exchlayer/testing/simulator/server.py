@@ -1,0 +1,295 @@
+"""The loopback HTTP server: routing by original host, request log, lifecycle.
+
+ccxt keeps its real ``https://`` URLs. A client session made by :meth:`Simulator.client_session`
+(or any ``aiohttp.ClientSession`` given :func:`reroute_middleware`) rewrites
+``https://<host><path>?<query>`` to ``http://127.0.0.1:<port>/<host><path>?<query>``, keeping the
+raw path and query byte for byte so signatures stay valid. The server takes the first path
+segment as the original host and hands the request to the venue module that claims that host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from yarl import URL
+
+from exchlayer.testing.simulator.engine import Account, Clock, Engine, Instrument
+from exchlayer.testing.simulator.venues import (
+    AccountDirectory,
+    Operation,
+    VenueModule,
+    VenueRequest,
+    VenueResponse,
+    host_table,
+    venue_classes,
+)
+
+__all__ = [
+    "Handler",
+    "Interceptor",
+    "RecordedRequest",
+    "Simulator",
+    "reroute_middleware",
+]
+
+Handler = Callable[[VenueRequest], Awaitable[VenueResponse]]
+#: ``async def interceptor(request, call_next) -> VenueResponse``: runs before the venue module.
+#: The hook for fault injection and rate-limit enforcement (latency, 5xx, 429, malformed bodies).
+Interceptor = Callable[[VenueRequest, Handler], Awaitable[VenueResponse]]
+
+_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+DEFAULT_SPOT_BALANCES: Mapping[str, Decimal] = {"USDT": Decimal(10_000), "BTC": Decimal(1)}
+DEFAULT_FUTURES_BALANCE: Mapping[str, Decimal] = {"USDT": Decimal(10_000)}
+
+
+def reroute_middleware(port: int, host: str = "127.0.0.1") -> aiohttp.ClientMiddlewareType:
+    """An aiohttp (>= 3.12) client middleware that sends every request to the simulator.
+
+    ``https://api.binance.com/api/v3/time?x=1`` becomes
+    ``http://127.0.0.1:<port>/api.binance.com/api/v3/time?x=1`` (raw path and query kept).
+    Requests already addressed to the simulator pass through unchanged.
+    """
+
+    async def reroute(
+        req: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+    ) -> aiohttp.ClientResponse:
+        url = req.url
+        if not (url.host in _LOCAL_HOSTS and url.port == port):
+            req.url = URL.build(
+                scheme="http",
+                host=host,
+                port=port,
+                path="/" + (url.raw_host or "") + url.raw_path,
+                query_string=url.raw_query_string,
+                encoded=True,
+            )
+        return await handler(req)
+
+    return reroute
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the simulator received (secrets never appear: only the signed payload)."""
+
+    venue: str | None
+    environment: str | None
+    host: str
+    method: str
+    path: str
+    query: dict[str, str]
+    body: str
+    headers: dict[str, str]
+    is_private: bool
+    operation: str
+    status: int
+    timestamp_ms: int
+
+    @property
+    def is_order_mutation(self) -> bool:
+        """True for order placement and cancellation on any venue."""
+        return self.operation in Operation.ORDER_MUTATIONS
+
+
+class Simulator:
+    """A loopback venue simulator: an aiohttp server on 127.0.0.1 plus a matching engine.
+
+    >>> async with Simulator() as sim:                                   # doctest: +SKIP
+    ...     sim.add_account("binance", api_key="k", secret="s")
+    ...     ex = ccxt.async_support.binance(
+    ...         {"apiKey": "k", "secret": "s", "session": sim.client_session()})
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        instruments: Iterable[Instrument] | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.engine = Engine(seed=seed, instruments=instruments, clock=clock)
+        self.accounts = AccountDirectory()
+        classes = venue_classes()
+        self.venues: dict[str, VenueModule] = {
+            name: cls(self.engine, self.accounts) for name, cls in classes.items()
+        }
+        self._hosts = host_table(classes)
+        self.requests: list[RecordedRequest] = []
+        self.interceptors: list[Interceptor] = []
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+        self._sessions: list[aiohttp.ClientSession] = []
+
+    # ---- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> Simulator:
+        if self._runner is not None:
+            return self
+        app = web.Application(client_max_size=16 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        self._runner = runner
+        addr = runner.addresses[0]
+        self._port = int(addr[1])
+        return self
+
+    async def close(self) -> None:
+        sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            if not session.closed:
+                await session.close()
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        # let the transports of closed connections finish closing (no ResourceWarning)
+        await asyncio.sleep(0)
+
+    async def __aenter__(self) -> Simulator:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("the simulator is not started")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def client_session(self, **kwargs: Any) -> aiohttp.ClientSession:
+        """A ClientSession routed to this simulator; closed by :meth:`close` if still open."""
+        middlewares = (reroute_middleware(self.port), *kwargs.pop("middlewares", ()))
+        session = aiohttp.ClientSession(middlewares=middlewares, **kwargs)
+        self._sessions.append(session)
+        return session
+
+    # ---- accounts and market control -------------------------------------------------------
+
+    def add_account(
+        self,
+        venue: str,
+        *,
+        api_key: str,
+        secret: str,
+        passphrase: str | None = None,
+        environment: str = "live",
+        balances: Mapping[str, Decimal] | None = None,
+        futures_balance: Mapping[str, Decimal] | None = None,
+    ) -> Account:
+        """Create a funded account (10,000 USDT + 1 BTC spot, 10,000 USDT futures by default)."""
+        module = self.venues.get(venue)
+        if module is None:
+            raise ValueError(f"unknown venue {venue!r}; known: {sorted(self.venues)}")
+        if environment not in module.environments():
+            raise ValueError(
+                f"{venue} has no environment {environment!r}; "
+                f"known: {sorted(module.environments())}"
+            )
+        account = self.engine.create_account(
+            venue=venue,
+            environment=environment,
+            api_key=api_key,
+            secret=secret,
+            passphrase=passphrase,
+            fees=module.fees,
+            balances=DEFAULT_SPOT_BALANCES if balances is None else balances,
+            futures_balance=DEFAULT_FUTURES_BALANCE if futures_balance is None else futures_balance,
+        )
+        self.accounts.add(account)
+        return account
+
+    def set_price(self, symbol: str, price: Decimal) -> None:
+        self.engine.set_price(symbol, price)
+
+    def advance(self, steps: int = 1) -> None:
+        self.engine.advance(steps)
+
+    # ---- request log ---------------------------------------------------------------------
+
+    def clear_requests(self) -> None:
+        self.requests.clear()
+
+    def count_requests(self, predicate: Callable[[RecordedRequest], bool] | None = None) -> int:
+        """How many recorded requests match ``predicate`` (all of them when ``None``)."""
+        if predicate is None:
+            return len(self.requests)
+        return sum(1 for r in self.requests if predicate(r))
+
+    # ---- HTTP ------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        rel = request.rel_url
+        _, _, rest = rel.raw_path.partition("/")
+        host, sep, tail = rest.partition("/")
+        path = "/" + tail if sep else "/"
+        body = await request.text() if request.body_exists else ""
+        now = self.engine.now_ms()
+        entry = self._hosts.get(host)
+        venue_name, environment = entry if entry is not None else (None, None)
+        vreq = VenueRequest(
+            method=request.method,
+            host=host,
+            environment=environment or "",
+            path=path,
+            raw_query=rel.raw_query_string,
+            query=dict(rel.query.items()),
+            body=body,
+            headers=request.headers,
+            received_ms=now,
+        )
+        if venue_name is None:
+            handler: Handler = self._unknown_host
+        else:
+            handler = self.venues[venue_name].handle
+        for interceptor in reversed(self.interceptors):
+            handler = _bind(interceptor, handler)
+        response = await handler(vreq)
+        self.requests.append(
+            RecordedRequest(
+                venue=venue_name,
+                environment=environment,
+                host=host,
+                method=request.method,
+                path=path,
+                query=dict(vreq.query),
+                body=body,
+                headers=dict(request.headers),
+                is_private=response.private,
+                operation=response.operation,
+                status=response.status,
+                timestamp_ms=now,
+            )
+        )
+        return web.Response(status=response.status, body=response.body, headers=response.headers)
+
+    @staticmethod
+    async def _unknown_host(request: VenueRequest) -> VenueResponse:
+        return VenueResponse.json(
+            {
+                "error": f"the exchlayer simulator does not serve host {request.host!r}",
+                "host": request.host,
+            },
+            404,
+            operation=Operation.UNKNOWN,
+        )
+
+
+def _bind(interceptor: Interceptor, call_next: Handler) -> Handler:
+    async def bound(request: VenueRequest) -> VenueResponse:
+        return await interceptor(request, call_next)
+
+    return bound

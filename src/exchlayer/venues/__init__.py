@@ -1,0 +1,1 @@
+"""Venue adapters: each module holds one venue's differences from the generic connector."""

@@ -1,0 +1,104 @@
+"""Binance: spot (ccxt ``binance``) and USDT-margined perpetual futures (ccxt ``binanceusdm``).
+
+Quirks absorbed here:
+
+- Two ccxt classes, two hosts (``api.binance.com`` spot, ``fapi.binance.com`` futures), two
+  wallets: ``get_balance(trade_type=FUTURES)`` reads the futures wallet.
+- Market loading is narrowed to what exchlayer trades (spot, linear), skipping the currencies,
+  margin-pair and coin-margined endpoints ccxt would otherwise call with keys.
+- ``is_testnet=True`` uses Binance Demo Trading (``demo-api.binance.com`` and
+  ``demo-fapi.binance.com``; keys from demo.binance.com), which serves spot and futures with one
+  key. The older futures testnet no longer takes private calls through ccxt.
+- ccxt raises ``-1022`` (bad signature) and ``-1021`` (timestamp outside recvWindow) as
+  ``BadRequest`` on spot URLs; they are authentication and clock errors.
+- Futures stop orders are "algo orders" with their own ids and endpoints (``fapi/v1/algoOrder``);
+  lookups, cancels and open-order lists cover both kinds. Once one triggers, Binance places a
+  new order (``actualOrderId``) that carries the fills: ``get_order`` on the stop order's id
+  follows it, so the caller sees the stop order filled, not "finished with nothing filled".
+- Futures books come in fixed depths (5, 10, 20, 50, 100, 500, 1000).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from ..connector.core import CcxtExchange
+from ..errors import AuthenticationError, ClockSkew, ExchangeLayerError
+from ..models import Capabilities, OrderType, TimeInForce, TradeType
+
+__all__ = ["BinanceExchange"]
+
+_BOTH = frozenset({TradeType.SPOT, TradeType.FUTURES})
+_CODE = re.compile(r'"code"\s*:\s*(-?\d+)')
+_REFINED: dict[str, type[ExchangeLayerError]] = {
+    "-1022": AuthenticationError,  # Signature for this request is not valid.
+    "-2014": AuthenticationError,  # API-key format invalid.
+    "-2015": AuthenticationError,  # Invalid API-key, IP, or permissions for action.
+    "-1021": ClockSkew,  # Timestamp for this request is outside of the recvWindow.
+}
+
+
+class BinanceExchange(CcxtExchange):
+    """Binance spot and USDT-M perpetual futures."""
+
+    name = "binance"
+    display_name = "Binance"
+    capabilities = Capabilities(
+        trade_types=_BOTH,
+        order_types=frozenset(OrderType),
+        time_in_force=frozenset(TimeInForce),
+        testnet=_BOTH,
+        positions=True,
+        leverage=True,
+        client_order_ids=True,
+        open_orders_without_symbol=_BOTH,
+        trades_without_symbol=frozenset(),
+    )
+    ccxt_ids = MappingProxyType({TradeType.SPOT: "binance", TradeType.FUTURES: "binanceusdm"})
+    ccxt_options = MappingProxyType(
+        {
+            TradeType.SPOT: {
+                "fetchMarkets": {"types": ["spot"]},
+                "fetchMargins": False,
+                "fetchCurrencies": False,
+            },
+            TradeType.FUTURES: {
+                "fetchMarkets": {"types": ["linear"]},
+                "fetchMargins": False,
+                "fetchCurrencies": False,
+            },
+        }
+    )
+    testnet_modes = MappingProxyType({TradeType.SPOT: "demo", TradeType.FUTURES: "demo"})
+    # newClientOrderId: ^[.A-Z:/a-z0-9_-]{1,36}$
+    client_order_id_prefix = "xl"
+    client_order_id_max_length = 36
+    order_book_depths = MappingProxyType({TradeType.FUTURES: (5, 10, 20, 50, 100, 500, 1000)})
+    trigger_order_params = MappingProxyType({TradeType.FUTURES: {"trigger": True}})
+
+    def _refine_error(
+        self, exc: BaseException, message: str
+    ) -> type[ExchangeLayerError] | None:
+        match = _CODE.search(message)
+        return _REFINED.get(match.group(1)) if match else None
+
+    async def _complete_order(
+        self, trade_type: TradeType, raw: Mapping[str, Any], symbol: str
+    ) -> Mapping[str, Any]:
+        info = raw.get("info") or {}
+        child_id = info.get("actualOrderId") if isinstance(info, Mapping) else None
+        if trade_type is not TradeType.FUTURES or not child_id:
+            return raw
+        child = await self._client(trade_type).fetch_order(str(child_id), symbol)
+        return {
+            **child,
+            "id": raw.get("id"),
+            "clientOrderId": raw.get("clientOrderId") or child.get("clientOrderId"),
+            "type": raw.get("type") or child.get("type"),
+            "triggerPrice": raw.get("triggerPrice"),
+            "timestamp": raw.get("timestamp") or child.get("timestamp"),
+            "info": {**info, "actualOrder": child.get("info")},
+        }

@@ -1,0 +1,165 @@
+"""ExchangeFactory and the entry-point registry, with a real third-party plugin distribution."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from exchlayer import (
+    BaseExchange,
+    ConfigurationError,
+    ExchangeFactory,
+    NotSupported,
+    TradeType,
+)
+from exchlayer.venues.binance import BinanceExchange
+
+PLUGIN_SOURCE = Path(__file__).parent / "plugins" / "exchlayer_binanceus"
+
+
+def install_distribution(
+    site: Path, package: str, version: str, entry_points: dict[str, str], source: Path | None
+) -> None:
+    """Lay a distribution out in ``site`` the way ``pip install`` does: package + dist-info."""
+    if source is not None:
+        shutil.copytree(source, site / package)
+    dist_info = site / f"{package}-{version}.dist-info"
+    dist_info.mkdir()
+    name = package.replace("_", "-")
+    (dist_info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    )
+    lines = "\n".join(f"{k} = {v}" for k, v in entry_points.items())
+    (dist_info / "entry_points.txt").write_text(f"[exchlayer.exchanges]\n{lines}\n")
+    (dist_info / "RECORD").write_text("")
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh site directory on sys.path; the registry is re-read before and after."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ExchangeFactory.refresh_plugins()
+    yield tmp_path
+    monkeypatch.undo()
+    for module in [m for m in sys.modules if m.startswith(("exchlayer_binanceus", "broken_"))]:
+        del sys.modules[module]
+    ExchangeFactory.refresh_plugins()
+
+
+@pytest.fixture
+def binanceus_plugin(site_dir: Path) -> Path:
+    install_distribution(
+        site_dir, "exchlayer_binanceus", "0.1.0",
+        {"binanceus": "exchlayer_binanceus:BinanceUSExchange"}, PLUGIN_SOURCE,
+    )
+    ExchangeFactory.refresh_plugins()
+    return site_dir
+
+
+def test_builtin_binance_registers_through_the_projects_own_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    eps = {ep.name: ep.value for ep in entry_points(group="exchlayer.exchanges")}
+    assert eps["binance"] == "exchlayer.venues.binance:BinanceExchange"
+    assert ExchangeFactory.get_exchange_class("binance") is BinanceExchange
+    assert "binance" in ExchangeFactory.get_available_exchanges()
+    assert ExchangeFactory.is_supported("Binance")
+
+
+def test_unknown_exchange_lists_the_available_ones() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        ExchangeFactory.create_exchange("mtgox")
+    assert "unknown exchange 'mtgox'" in str(info.value)
+    assert "binance" in str(info.value)
+    assert not ExchangeFactory.is_supported("mtgox")
+
+
+def test_create_exchange_passes_credentials_as_secrets() -> None:
+    ex = ExchangeFactory.create_exchange("binance", api_key="KEY-1", api_secret="SECRET-1")
+    assert isinstance(ex, BinanceExchange)
+    assert ex.has_credentials and not ex.is_testnet
+    assert "KEY-1" not in repr(ex) and "SECRET-1" not in repr(ex)
+    public = ExchangeFactory.create_exchange("binance")
+    assert not public.has_credentials  # type: ignore[attr-defined]
+
+
+def test_half_credentials_fail_at_creation() -> None:
+    with pytest.raises(ConfigurationError, match="api_secret is missing"):
+        ExchangeFactory.create_exchange("binance", api_key="k")
+
+
+def test_from_env_reads_the_venue_variables() -> None:
+    env = {"BINANCE_API_KEY": "k", "BINANCE_SECRET_KEY": "s", "BINANCE_TESTNET": "1"}
+    ex = ExchangeFactory.from_env("binance", environ=env)
+    assert ex.is_testnet
+    assert ex.has_credentials  # type: ignore[attr-defined]
+    futures_default = ExchangeFactory.from_env("binance", environ={}, default_trade_type="futures")
+    assert futures_default.default_trade_type is TradeType.FUTURES  # type: ignore[attr-defined]
+
+
+def test_register_exchange_refuses_to_clobber_unless_asked() -> None:
+    class Mine(BinanceExchange):
+        name = "mine"
+
+    ExchangeFactory.register_exchange("mine", Mine)
+    try:
+        assert ExchangeFactory.get_exchange_class("MINE") is Mine
+        with pytest.raises(ConfigurationError, match="already registered"):
+            ExchangeFactory.register_exchange("binance", Mine)
+        ExchangeFactory.register_exchange("mine", Mine)  # same class again: fine
+        with pytest.raises(TypeError, match="not a BaseExchange subclass"):
+            ExchangeFactory.register_exchange("bad", dict)  # type: ignore[arg-type]
+    finally:
+        ExchangeFactory.unregister_exchange("mine")
+    assert not ExchangeFactory.is_supported("mine")
+
+
+def test_a_plugin_distribution_is_discovered_and_created(binanceus_plugin: Path) -> None:
+    assert "binanceus" in ExchangeFactory.get_available_exchanges()
+    cls = ExchangeFactory.get_exchange_class("binanceus")
+    assert cls.__module__ == "exchlayer_binanceus"
+    assert issubclass(cls, BaseExchange)
+    ex = ExchangeFactory.create_exchange("binanceus", api_key="k", api_secret="s")
+    assert ex.name == "binanceus"
+    assert ex.capabilities.trade_types == frozenset({TradeType.SPOT})
+
+
+def test_plugin_classes_load_on_first_use(site_dir: Path) -> None:
+    install_distribution(
+        site_dir, "exchlayer_binanceus", "0.1.0",
+        {"binanceus": "exchlayer_binanceus:BinanceUSExchange"}, PLUGIN_SOURCE,
+    )
+    ExchangeFactory.refresh_plugins()
+    assert "exchlayer_binanceus" not in sys.modules
+    assert ExchangeFactory.is_supported("binanceus")
+    assert "exchlayer_binanceus" in sys.modules
+
+
+def test_plugin_testnet_that_does_not_exist_is_refused(binanceus_plugin: Path) -> None:
+    with pytest.raises(NotSupported, match="no testnet"):
+        ExchangeFactory.create_exchange("binanceus", is_testnet=True)
+
+
+def test_a_broken_plugin_is_logged_and_skipped(
+    site_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = site_dir / "broken_venue"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("raise ImportError('needs libfoo 9')\n")
+    install_distribution(site_dir, "broken_venue", "1.0", {"brokenvenue": "broken_venue:X"}, None)
+    install_distribution(site_dir, "broken_other", "1.0", {"notaclass": "json:dumps"}, None)
+    ExchangeFactory.refresh_plugins()
+    with caplog.at_level(logging.WARNING, logger="exchlayer.factory"):
+        available = ExchangeFactory.get_available_exchanges()
+    assert "binance" in available
+    assert "brokenvenue" not in available and "notaclass" not in available
+    assert "needs libfoo 9" in caplog.text
+    assert "needs libfoo 9" in ExchangeFactory.broken_plugins()["brokenvenue"]
+    assert "not a BaseExchange subclass" in ExchangeFactory.broken_plugins()["notaclass"]
+    with pytest.raises(ConfigurationError, match="unknown exchange 'brokenvenue'"):
+        ExchangeFactory.create_exchange("brokenvenue")
