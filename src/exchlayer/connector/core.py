@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from types import MappingProxyType, TracebackType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import aiohttp
 
@@ -55,13 +55,22 @@ from .errormap import translate
 from .redaction import RedactingLogger, Redactor
 from .validation import OrderRequest, check_market_rules, check_order_request, parse_symbol
 
-__all__ = ["CcxtExchange"]
+__all__ = ["CcxtExchange", "CcxtOrder", "plain"]
 
 log = logging.getLogger("exchlayer")
 _wire_log = logging.getLogger("exchlayer.wire")
 
 _CLIENT_ID_CHARS = re.compile(r"^[A-Za-z0-9._-]+$")
 _ONE = Decimal(1)
+
+
+class CcxtOrder(NamedTuple):
+    """The arguments of one ccxt ``create_order`` call (numbers as plain strings)."""
+
+    type: str
+    amount: str
+    price: str | None
+    params: dict[str, Any]
 
 
 @cache
@@ -358,10 +367,15 @@ class CcxtExchange(BaseExchange):
             )
         return client_order_id
 
-    def _order_params(
+    async def _order_arguments(
         self, order: OrderRequest, client_order_id: str, market: Market
-    ) -> dict[str, Any]:
-        """ccxt ``params`` for ``create_order``."""
+    ) -> CcxtOrder:
+        """The arguments of ccxt's ``create_order`` for ``order``.
+
+        Numbers travel as plain strings (see :func:`plain`); the amount is in the market's own
+        unit (contracts on contract markets). A venue that, say, buys at market by quote cost
+        overrides this.
+        """
         params: dict[str, Any] = {"clientOrderId": client_order_id}
         if order.stop_price is not None:
             params["triggerPrice"] = plain(order.stop_price)
@@ -372,16 +386,25 @@ class CcxtExchange(BaseExchange):
             params["timeInForce"] = tif.value
         if order.reduce_only:
             params["reduceOnly"] = True
-        return params
+        return CcxtOrder(
+            type="limit" if order.order_type.has_limit_price else "market",
+            amount=plain(_contracts(order.amount, market)),
+            price=None if order.price is None else plain(order.price),
+            params=params,
+        )
 
-    def _order_lookup_params(self, client_order_id: str) -> dict[str, Any]:
-        """ccxt ``params`` that make ``fetch_order``/``cancel_order`` use a client order id."""
-        return {"clientOrderId": client_order_id}
+    def _order_lookup(
+        self, call: str, order_id: str | None, client_order_id: str | None
+    ) -> tuple[str | None, dict[str, Any]]:
+        """The ``id`` argument and ``params`` of ccxt's ``fetch_order``/``cancel_order``
+        (``call``) for an order known by its venue id or by its client order id."""
+        if client_order_id is not None:
+            return None, {"clientOrderId": client_order_id}
+        return order_id, {}
 
-    def _balance_params(self, trade_type: TradeType) -> dict[str, Any]:
-        return {}
-
-    def _leverage_params(self, symbol: str) -> dict[str, Any]:
+    def _params(self, call: str, trade_type: TradeType, symbol: str | None) -> dict[str, Any]:
+        """Extra ccxt ``params`` for the ccxt method ``call`` (``"fetch_balance"``,
+        ``"fetch_positions"``, ``"set_leverage"``, ...); a venue quirk hook."""
         return {}
 
     # --- BaseExchange: market data -------------------------------------------------
@@ -389,7 +412,9 @@ class CcxtExchange(BaseExchange):
         with self._op("get_ticker", symbol):
             unified, tt = self._resolve(symbol, trade_type)
             await self._market(unified, tt)
-            raw = await self._client(tt).fetch_ticker(unified)
+            raw = await self._client(tt).fetch_ticker(
+                unified, self._params("fetch_ticker", tt, unified)
+            )
         return parsing.parse_ticker(raw, unified, tt)
 
     async def get_order_book(
@@ -399,22 +424,26 @@ class CcxtExchange(BaseExchange):
             unified, tt = self._resolve(symbol, trade_type)
             if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
                 raise InvalidArgument(f"limit must be a positive int, got {limit!r}")
-            await self._market(unified, tt)
+            market = await self._market(unified, tt)
             depths = self.order_book_depths.get(tt)
             request = limit
             if depths:
                 request = next((d for d in depths if d >= limit), depths[-1])
-            raw = await self._client(tt).fetch_order_book(unified, request)
-        book = parsing.parse_order_book(raw, unified, tt)
-        if len(book.bids) > limit or len(book.asks) > limit:
-            book = OrderBook.model_construct(
-                symbol=book.symbol,
-                trade_type=tt,
-                bids=book.bids[:limit],
-                asks=book.asks[:limit],
-                timestamp=book.timestamp,
-                raw=raw,
+            raw = await self._client(tt).fetch_order_book(
+                unified, request, self._params("fetch_order_book", tt, unified)
             )
+        book = parsing.parse_order_book(raw, unified, tt)
+        size = market.contract_size
+        if tt is TradeType.FUTURES and size is not None and size != _ONE:
+            # the venue counts contracts; exchlayer's amounts are in base currency
+            book = book.model_copy(
+                update={
+                    "bids": parsing.scale_levels(book.bids, size),
+                    "asks": parsing.scale_levels(book.asks, size),
+                }
+            )
+        if len(book.bids) > limit or len(book.asks) > limit:
+            book = book.model_copy(update={"bids": book.bids[:limit], "asks": book.asks[:limit]})
         return book
 
     async def get_symbols(self, trade_type: TradeType | None = None) -> list[str]:
@@ -463,7 +492,8 @@ class CcxtExchange(BaseExchange):
                 else:
                     await self._markets(self.default_trade_type)
                 if self._credentials is not None:
-                    await client.fetch_balance(self._balance_params(self.default_trade_type))
+                    tt = self.default_trade_type
+                    await client.fetch_balance(self._params("fetch_balance", tt, None))
         except ExchangeLayerError as exc:
             log.warning("%s: connection test failed: %s", self.name, exc)
             return False
@@ -486,7 +516,7 @@ class CcxtExchange(BaseExchange):
             code = currency.strip().upper() if isinstance(currency, str) else None
             if currency is not None and not code:
                 raise InvalidArgument("currency must be a currency code like 'USDT'")
-            raw = await self._client(tt).fetch_balance(self._balance_params(tt))
+            raw = await self._client(tt).fetch_balance(self._params("fetch_balance", tt, None))
         return parsing.parse_balances(raw, tt, code)
 
     async def create_order(
@@ -526,17 +556,10 @@ class CcxtExchange(BaseExchange):
             market = await self._market(unified, tt)
             check_market_rules(order, market)
             client = self._client(tt)
-            size = _contracts(order.amount, market)
-            ccxt_type = "limit" if order.order_type.has_limit_price else "market"
-            params = self._order_params(order, cid, market)
+            args = await self._order_arguments(order, cid, market)
             try:
                 raw = await client.create_order(
-                    unified,
-                    ccxt_type,
-                    order.side.value,
-                    plain(size),
-                    None if order.price is None else plain(order.price),
-                    params,
+                    unified, args.type, order.side.value, args.amount, args.price, args.params
                 )
             except Exception as exc:
                 raise self._order_fate(exc, cid, unified) from exc
@@ -598,16 +621,15 @@ class CcxtExchange(BaseExchange):
         return order
 
     def _lookup(
-        self, order_id: str | None, client_order_id: str | None
+        self, call: str, order_id: str | None, client_order_id: str | None
     ) -> tuple[str | None, dict[str, Any]]:
         if (order_id is None) == (client_order_id is None):
             raise InvalidArgument("give exactly one of order_id and client_order_id")
-        if order_id is not None:
-            if not isinstance(order_id, str) or not order_id:
-                raise InvalidArgument(f"order_id must be a non-empty string, got {order_id!r}")
-            return order_id, {}
-        assert client_order_id is not None
-        return None, self._order_lookup_params(self._check_client_order_id(client_order_id))
+        if order_id is not None and (not isinstance(order_id, str) or not order_id):
+            raise InvalidArgument(f"order_id must be a non-empty string, got {order_id!r}")
+        if client_order_id is not None:
+            self._check_client_order_id(client_order_id)
+        return self._order_lookup(call, order_id, client_order_id)
 
     async def get_order(
         self,
@@ -619,9 +641,10 @@ class CcxtExchange(BaseExchange):
     ) -> Order:
         with self._op("get_order", symbol):
             unified, tt = self._resolve(symbol, trade_type)
-            oid, params = self._lookup(order_id, client_order_id)
+            oid, params = self._lookup("fetch_order", order_id, client_order_id)
             self._require_credentials()
             market = await self._market(unified, tt)
+            params.update(self._params("fetch_order", tt, unified))
             raw = await self._fetch_order(tt, oid, unified, params)
         return self._order(raw, tt, unified, client_order_id, market)
 
@@ -671,10 +694,11 @@ class CcxtExchange(BaseExchange):
     ) -> bool:
         with self._op("cancel_order", symbol):
             unified, tt = self._resolve(symbol, trade_type)
-            oid, params = self._lookup(order_id, client_order_id)
+            oid, params = self._lookup("cancel_order", order_id, client_order_id)
             self._require_credentials()
             await self._market(unified, tt)
             client = self._client(tt)
+            params.update(self._params("cancel_order", tt, unified))
             for variant in self._variants(tt, params):
                 try:
                     await client.cancel_order(oid, unified, variant)
@@ -686,6 +710,8 @@ class CcxtExchange(BaseExchange):
             # Venues answer "unknown order" both for ids they never saw and for orders that
             # already finished. Tell the two apart, so the result means one thing everywhere:
             # this raises OrderNotFound when the venue has no such order at all.
+            oid, params = self._lookup("fetch_order", order_id, client_order_id)
+            params.update(self._params("fetch_order", tt, unified))
             await self._fetch_order(tt, oid, unified, params)
         return False
 
@@ -708,7 +734,8 @@ class CcxtExchange(BaseExchange):
                 await self._market(unified, tt)
             client = self._client(tt)
             raws: list[Any] = []
-            for variant in self._variants(tt, {}):
+            extra = self._params("fetch_open_orders", tt, unified)
+            for variant in self._variants(tt, extra):
                 raws.extend(await client.fetch_open_orders(unified, None, None, variant))
             orders = []
             for raw in raws:
@@ -725,7 +752,9 @@ class CcxtExchange(BaseExchange):
                 raise InvalidArgument(f"limit must be a positive int, got {limit!r}")
             self._require_credentials()
             market = await self._market(unified, tt)
-            raws = await self._client(tt).fetch_my_trades(unified, None, limit)
+            raws = await self._client(tt).fetch_my_trades(
+                unified, None, limit, self._params("fetch_my_trades", tt, unified)
+            )
         size = market.contract_size if tt is TradeType.FUTURES else None
         trades = [parsing.parse_trade(raw, tt) for raw in raws]
         if size is not None and size != _ONE:
@@ -744,7 +773,9 @@ class CcxtExchange(BaseExchange):
                 symbols = [unified]
             else:
                 await self._markets(TradeType.FUTURES)
-            raws = await self._client(TradeType.FUTURES).fetch_positions(symbols)
+            raws = await self._client(TradeType.FUTURES).fetch_positions(
+                symbols, self._params("fetch_positions", TradeType.FUTURES, symbol)
+            )
         return [p for p in map(parsing.parse_position, raws) if p is not None]
 
     async def set_leverage(self, symbol: str, leverage: int) -> bool:
@@ -761,7 +792,7 @@ class CcxtExchange(BaseExchange):
                     f"leverage {leverage} is above {unified}'s maximum of {market.max_leverage}"
                 )
             await self._client(TradeType.FUTURES).set_leverage(
-                leverage, unified, self._leverage_params(unified)
+                leverage, unified, self._params("set_leverage", TradeType.FUTURES, unified)
             )
         return True
 

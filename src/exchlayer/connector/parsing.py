@@ -47,6 +47,7 @@ __all__ = [
     "parse_position",
     "parse_ticker",
     "parse_trade",
+    "scale_levels",
     "to_datetime",
     "to_decimal",
 ]
@@ -125,6 +126,11 @@ def _levels(raw: Any) -> tuple[OrderBookLevel, ...]:
         _tuple_new(OrderBookLevel, (_dec(level[0], _ZERO), _dec(level[1], _ZERO)))
         for level in raw
     )
+
+
+def scale_levels(levels: tuple[OrderBookLevel, ...], size: Decimal) -> tuple[OrderBookLevel, ...]:
+    """Levels with amounts multiplied by ``size`` (contracts -> base currency)."""
+    return tuple(_tuple_new(OrderBookLevel, (level[0], level[1] * size)) for level in levels)
 
 
 def parse_order_book(raw: Mapping[str, Any], symbol: str, trade_type: TradeType) -> OrderBook:
