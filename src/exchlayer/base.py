@@ -8,7 +8,9 @@ otherwise the ``trade_type`` argument decides, and without one the connector's
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
+from datetime import datetime, timezone
 from decimal import Decimal
 from types import TracebackType
 from typing import ClassVar, TypeVar
@@ -18,6 +20,7 @@ from .errors import ConfigurationError
 from .models import (
     Balance,
     Capabilities,
+    ConnectionCheck,
     ExchangeInfo,
     Order,
     OrderBook,
@@ -180,6 +183,22 @@ class BaseExchange(ABC):
     @abstractmethod
     async def test_connection(self) -> bool:
         """Whether the venue answers (and, with credentials, accepts them). Never raises."""
+
+    async def check_connection(self) -> ConnectionCheck:
+        """Test the connection and say how it went (latency, and the error if it failed).
+
+        The default times :meth:`test_connection`; connectors that can report the reason of a
+        failure override it.
+        """
+        started = time.perf_counter()
+        ok = await self.test_connection()
+        return ConnectionCheck(
+            exchange=getattr(self, "name", type(self).__name__),
+            ok=ok,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            checked_at=datetime.now(timezone.utc),
+            error=None if ok else "the connection test failed",
+        )
 
     @abstractmethod
     async def close(self) -> None:

@@ -20,6 +20,7 @@ tried again later; permanent ones will not, and retrying them only costs rate-li
     │   ├── OrderNotFound
     │   ├── BadSymbol                  (also a ValueError)
     │   ├── NotSupported
+    │   ├── ConnectionNotFound         no such connection (TradingService)
     │   ├── ConfigurationError
     │   └── ExchangeError              a venue refusal exchlayer has no better name for
     └── OrderStatusUnknown             .client_order_id: the order may or may not exist
@@ -46,6 +47,7 @@ __all__ = [
     "BadSymbol",
     "ClockSkew",
     "ConfigurationError",
+    "ConnectionNotFound",
     "ExchangeError",
     "ExchangeLayerError",
     "ExchangeUnavailable",
@@ -182,6 +184,10 @@ class BadSymbol(PermanentError, ValueError):
 
 class NotSupported(PermanentError):
     """The exchange (or this mode of it) cannot do what was asked."""
+
+
+class ConnectionNotFound(PermanentError):
+    """A TradingService has no connection with that id (or not for that user)."""
 
 
 class ConfigurationError(PermanentError):

@@ -20,6 +20,7 @@ from pydantic_core import core_schema
 __all__ = [
     "Balance",
     "Capabilities",
+    "ConnectionCheck",
     "ExchangeInfo",
     "Fee",
     "MarginMode",
@@ -445,3 +446,16 @@ class ExchangeInfo(_Model):
     def symbols(self) -> list[str]:
         """The unified symbols of every listed market."""
         return [m.symbol for m in self.markets]
+
+
+class ConnectionCheck(_Model):
+    """The result of one connection test: did the venue answer, how fast, and if not, why."""
+
+    exchange: str
+    ok: bool
+    latency_ms: float
+    checked_at: Timestamp
+    error: str | None = None
+    """The error's message (never a secret), when the check failed."""
+    error_type: str | None = None
+    """The exchlayer error class name, e.g. ``"AuthenticationError"``."""

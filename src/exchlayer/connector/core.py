@@ -14,7 +14,9 @@ import logging
 import re
 import secrets
 import ssl
+import time
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from decimal import Decimal
 from functools import cache
 from types import MappingProxyType, TracebackType
@@ -38,6 +40,7 @@ from ..errors import (
 from ..models import (
     Balance,
     Capabilities,
+    ConnectionCheck,
     ExchangeInfo,
     Market,
     Order,
@@ -52,6 +55,7 @@ from ..models import (
 )
 from . import parsing
 from .errormap import translate
+from .markets import MarketCache
 from .redaction import RedactingLogger, Redactor
 from .validation import OrderRequest, check_market_rules, check_order_request, parse_symbol
 
@@ -133,6 +137,8 @@ class CcxtExchange(BaseExchange):
         timeout: seconds before a request is abandoned.
         rate_limit: keep ccxt's per-client request throttling on.
         ccxt_options: extra ccxt ``options`` for every client (advanced).
+        market_cache: share market metadata with every other connector of this venue that uses
+            the same cache (a :class:`~exchlayer.service.TradingService` passes its own).
     """
 
     # --- the table of differences a venue adapter fills in -------------------------------
@@ -165,6 +171,7 @@ class CcxtExchange(BaseExchange):
         timeout: float = 10.0,
         rate_limit: bool = True,
         ccxt_options: Mapping[str, Any] | None = None,
+        market_cache: MarketCache | None = None,
     ) -> None:
         super().__init__(credentials=credentials, is_testnet=is_testnet)
         if self.requires_passphrase and credentials is not None and credentials.passphrase is None:
@@ -198,7 +205,9 @@ class CcxtExchange(BaseExchange):
         self._rate_limit = rate_limit
         self._extra_options = dict(ccxt_options or {})
         self._clients: dict[TradeType, Any] = {}
+        self._shared_markets = market_cache
         self._market_cache: dict[tuple[TradeType, str], Market] = {}
+        self._markets_seen: dict[TradeType, int] = {}
         self._symbol_cache: dict[tuple[str, TradeType | None], tuple[str, TradeType]] = {}
         self._closed = False
         self._redactor = Redactor(credentials.secret_values() if credentials else ())
@@ -300,16 +309,27 @@ class CcxtExchange(BaseExchange):
 
     async def _markets(self, trade_type: TradeType) -> Mapping[str, Any]:
         client = self._client(trade_type)
-        markets = client.markets
-        if not markets:
-            markets = await client.load_markets()
-        return markets  # type: ignore[no-any-return]
+        if self._shared_markets is not None:
+            key = (type(self).__qualname__, client.id, self._is_testnet)
+            markets: Mapping[str, Any] = await self._shared_markets.markets_for(client, key)
+        else:
+            markets = client.markets or await client.load_markets()
+        if self._markets_seen.get(trade_type) != id(markets):
+            # markets were (re)loaded: forget the rules parsed from the previous copy
+            self._markets_seen[trade_type] = id(markets)
+            for cached in [k for k in self._market_cache if k[0] is trade_type]:
+                del self._market_cache[cached]
+        return markets
 
     async def _market(self, symbol: str, trade_type: TradeType) -> Market:
+        if self._shared_markets is None:
+            cached = self._market_cache.get((trade_type, symbol))
+            if cached is not None:
+                return cached
+        markets = await self._markets(trade_type)
         cached = self._market_cache.get((trade_type, symbol))
         if cached is not None:
             return cached
-        markets = await self._markets(trade_type)
         raw = markets.get(symbol)
         if raw is None or _trade_type_of(raw) is not trade_type:
             raise BadSymbol(f"{self.display_name} does not list {symbol} ({trade_type.value})")
@@ -484,20 +504,34 @@ class CcxtExchange(BaseExchange):
         )
 
     async def test_connection(self) -> bool:
+        return (await self.check_connection()).ok
+
+    async def check_connection(self) -> ConnectionCheck:
+        """Ask the venue for its time (or its markets) and, with credentials, the balance."""
+        started = time.perf_counter()
+        error: ExchangeLayerError | None = None
         try:
             with self._op("test_connection"):
-                client = self._client(self.default_trade_type)
+                tt = self.default_trade_type
+                client = self._client(tt)
                 if client.has.get("fetchTime"):
                     await client.fetch_time()
                 else:
-                    await self._markets(self.default_trade_type)
+                    await self._markets(tt)
                 if self._credentials is not None:
-                    tt = self.default_trade_type
+                    await self._markets(tt)  # ccxt would load them itself, unshared
                     await client.fetch_balance(self._params("fetch_balance", tt, None))
         except ExchangeLayerError as exc:
             log.warning("%s: connection test failed: %s", self.name, exc)
-            return False
-        return True
+            error = exc
+        return ConnectionCheck(
+            exchange=self.name,
+            ok=error is None,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            checked_at=datetime.now(timezone.utc),
+            error=None if error is None else str(error),
+            error_type=None if error is None else type(error).__name__,
+        )
 
     # --- BaseExchange: account ------------------------------------------------------
     def _require_credentials(self) -> None:
@@ -516,6 +550,7 @@ class CcxtExchange(BaseExchange):
             code = currency.strip().upper() if isinstance(currency, str) else None
             if currency is not None and not code:
                 raise InvalidArgument("currency must be a currency code like 'USDT'")
+            await self._markets(tt)  # ccxt would load them itself, bypassing the shared cache
             raw = await self._client(tt).fetch_balance(self._params("fetch_balance", tt, None))
         return parsing.parse_balances(raw, tt, code)
 
