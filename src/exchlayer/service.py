@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar, overload
+from typing import TypeVar, overload
 
 import aiohttp
 from pydantic import BaseModel, ConfigDict
@@ -51,6 +51,7 @@ from .models import (
     Trade,
     TradeType,
 )
+from .store import ConnectionStore
 
 __all__ = [
     "ConnectionStatus",
@@ -191,7 +192,7 @@ class TradingService:
     def __init__(
         self,
         *,
-        store: Any | None = None,
+        store: ConnectionStore | None = None,
         health_check_interval: float | None = 60.0,
         session: aiohttp.ClientSession | None = None,
         market_ttl: float | None = 3600.0,
@@ -232,8 +233,9 @@ class TradingService:
         if self._store is not None:
             stored = await self._store.list()
             await asyncio.gather(*(self._load(c) for c in stored))
-            if stored:
-                self._ids = itertools.count(max(c.id for c in stored) + 1)
+            ids = [c.id for c in stored if c.id is not None]
+            if ids:
+                self._ids = itertools.count(max(ids) + 1)
         if self._interval is not None:
             self._monitor = asyncio.create_task(self._monitor_loop(self._interval))
 

@@ -17,6 +17,7 @@ from exchlayer import (
     OrderType,
     TradeType,
 )
+from exchlayer.resilience import RetryPolicy
 from exchlayer.testing import Operation, Simulator, connect
 from exchlayer.testing.simulator import VenueRequest, VenueResponse
 
@@ -81,32 +82,86 @@ async def test_every_order_carries_the_generated_client_order_id(
     assert len(order.client_order_id) <= 36
 
 
-async def test_a_timeout_on_create_order_raises_order_status_unknown_with_the_client_id(
+async def test_an_order_whose_answer_is_lost_is_found_by_its_client_id_not_resent(
     venue_simulator: Simulator,
 ) -> None:
-    """The venue accepts the order but the answer never arrives in time: the caller learns the
-    client order id, and finds the order with it. Nothing is sent twice."""
+    """The venue accepts the order but the answer never arrives in time: the connector looks
+    the order up by its client order id and returns it. Nothing is sent twice."""
     sim = venue_simulator
+    answered_late = 0
 
     async def slow_order_answers(request: VenueRequest, call_next):  # type: ignore[no-untyped-def]
+        nonlocal answered_late
         response: VenueResponse = await call_next(request)
         if response.operation == Operation.CREATE_ORDER:
+            answered_late += 1
             await asyncio.sleep(1.0)
         return response
 
     sim.interceptors.append(slow_order_answers)
     async with await connect(sim, "binance", timeout=0.3) as exchange:
+        order = await exchange.create_order(
+            "BTC/USDT", OrderType.LIMIT, OrderSide.BUY, D("0.001"), D("40000")
+        )
+        sim.interceptors.clear()
+        assert order.status is OrderStatus.OPEN
+        assert [o.id for o in await exchange.get_open_orders("BTC/USDT")] == [order.id]
+    assert answered_late == 1
+
+
+async def test_an_order_that_never_reached_the_venue_is_sent_again_after_its_window(
+    venue_simulator: Simulator,
+) -> None:
+    """The connection drops before the venue sees the order. Lookups find nothing; once the
+    original request is older than recvWindow (the venue would refuse it), it is sent again
+    with the same client order id, and exactly one order exists."""
+    sim = venue_simulator
+    dropped = 0
+
+    async def drop_first_order(request: VenueRequest, call_next):  # type: ignore[no-untyped-def]
+        nonlocal dropped
+        if request.method == "POST" and request.path == "/api/v3/order" and not dropped:
+            dropped += 1
+            return VenueResponse(0, b"", drop=True)
+        return await call_next(request)
+
+    sim.interceptors.append(drop_first_order)
+    async with await connect(sim, "binance", ccxt_options={"recvWindow": 300}) as exchange:
+        order = await exchange.create_order(
+            "BTC/USDT", OrderType.LIMIT, OrderSide.BUY, D("0.001"), D("40000")
+        )
+        assert order.status is OrderStatus.OPEN
+        opened = await exchange.get_open_orders("BTC/USDT")
+    assert dropped == 1
+    assert [o.client_order_id for o in opened] == [order.client_order_id]
+    sends = [r for r in sim.requests if r.operation == Operation.CREATE_ORDER]
+    assert len(sends) == 1  # the dropped request never reached the venue's order book
+
+
+async def test_order_status_unknown_when_the_venue_cannot_be_asked(
+    venue_simulator: Simulator,
+) -> None:
+    """The answer is lost and the venue stays unreachable for the lookups: the caller gets
+    OrderStatusUnknown with the client order id, and can resolve it later."""
+    sim = venue_simulator
+
+    async def outage_after_order(request: VenueRequest, call_next):  # type: ignore[no-untyped-def]
+        response: VenueResponse = await call_next(request)
+        if response.operation in (Operation.CREATE_ORDER, Operation.FETCH_ORDER):
+            return VenueResponse(0, b"", drop=True)
+        return response
+
+    sim.interceptors.append(outage_after_order)
+    async with await connect(sim, "binance", retry=RetryPolicy(attempts=2, base_delay=0.01)) as ex:
         with pytest.raises(OrderStatusUnknown) as info:
-            await exchange.create_order(
+            await ex.create_order(
                 "BTC/USDT", OrderType.LIMIT, OrderSide.BUY, D("0.001"), D("40000")
             )
         client_id = info.value.client_order_id
-        assert client_id and client_id in str(info.value)
+        assert client_id in str(info.value)
         sim.interceptors.clear()
-        found = await exchange.get_order(None, "BTC/USDT", client_order_id=client_id)
-        assert found.status is OrderStatus.OPEN
-        assert found.client_order_id == client_id
-        assert [o.id for o in await exchange.get_open_orders("BTC/USDT")] == [found.id]
+        found = await ex.get_order(None, "BTC/USDT", client_order_id=client_id)
+    assert found.status is OrderStatus.OPEN
 
 
 async def test_futures_book_depth_is_rounded_up_to_what_binance_accepts(

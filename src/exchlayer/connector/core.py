@@ -15,12 +15,12 @@ import re
 import secrets
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from types import MappingProxyType, TracebackType
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import aiohttp
 
@@ -28,6 +28,7 @@ from ..base import BaseExchange
 from ..config import Credentials
 from ..errors import (
     BadSymbol,
+    ClockSkew,
     ConfigurationError,
     ExchangeLayerError,
     InvalidArgument,
@@ -36,6 +37,7 @@ from ..errors import (
     NotSupported,
     OrderNotFound,
     OrderStatusUnknown,
+    RateLimitExceeded,
 )
 from ..models import (
     Balance,
@@ -46,6 +48,7 @@ from ..models import (
     Order,
     OrderBook,
     OrderSide,
+    OrderStatus,
     OrderType,
     Position,
     Ticker,
@@ -53,6 +56,8 @@ from ..models import (
     Trade,
     TradeType,
 )
+from ..resilience.ratelimit import RateLimitBackend, RateLimiter, default_backend
+from ..resilience.retry import NO_RETRY, RetryPolicy, retry_call
 from . import parsing
 from .errormap import translate
 from .markets import MarketCache
@@ -61,6 +66,7 @@ from .validation import OrderRequest, check_market_rules, check_order_request, p
 
 __all__ = ["CcxtExchange", "CcxtOrder", "plain"]
 
+T = TypeVar("T")
 log = logging.getLogger("exchlayer")
 _wire_log = logging.getLogger("exchlayer.wire")
 
@@ -135,7 +141,12 @@ class CcxtExchange(BaseExchange):
             or a session routed to the simulator). The caller keeps ownership and closes it.
         default_trade_type: what a symbol without a settle currency means (spot by default).
         timeout: seconds before a request is abandoned.
-        rate_limit: keep ccxt's per-client request throttling on.
+        rate_limit: share the venue's request budget with every other connector of the venue
+            (``True``: within this process; a :class:`~exchlayer.resilience.RedisBackend`:
+            across processes; ``False``: no throttling at all).
+        retry: how reads are retried on transient errors (default :class:`RetryPolicy()`;
+            ``exchlayer.resilience.NO_RETRY`` turns retries off). Orders are never retried
+            blindly: see :meth:`create_order`.
         ccxt_options: extra ccxt ``options`` for every client (advanced).
         market_cache: share market metadata with every other connector of this venue that uses
             the same cache (a :class:`~exchlayer.service.TradingService` passes its own).
@@ -156,6 +167,15 @@ class CcxtExchange(BaseExchange):
     client_order_id_max_length: ClassVar[int] = 32
     order_book_depths: ClassVar[Mapping[TradeType, tuple[int, ...]]] = MappingProxyType({})
     """The book depths a venue accepts, per trade type; others are rounded up and trimmed."""
+    order_timestamp_window: ClassVar[float | None] = None
+    """Seconds after which the venue refuses a signed request as too old (Binance's
+    ``recvWindow``). Once that long has passed since an order was sent, a lookup that does not
+    find it is final, and the order may be sent again. ``None``: never re-send."""
+    rate_limit_share: ClassVar[float] = 0.95
+    """The share of ccxt's model of the venue's budget connectors may spend (headroom for
+    clock drift between us and the venue's window)."""
+    rate_limit_burst: ClassVar[float] = 50.0
+    """Cost units that may be spent at once (must cover the dearest single call)."""
     trigger_order_params: ClassVar[Mapping[TradeType, Mapping[str, Any]]] = MappingProxyType({})
     """Where a venue keeps trigger (stop) orders apart from the others, the ccxt ``params`` that
     reach them (Binance futures: ``{"trigger": True}``). Lookups, cancels and open-order lists
@@ -169,7 +189,8 @@ class CcxtExchange(BaseExchange):
         session: aiohttp.ClientSession | None = None,
         default_trade_type: TradeType | str = TradeType.SPOT,
         timeout: float = 10.0,
-        rate_limit: bool = True,
+        rate_limit: bool | RateLimitBackend = True,
+        retry: RetryPolicy | None = None,
         ccxt_options: Mapping[str, Any] | None = None,
         market_cache: MarketCache | None = None,
     ) -> None:
@@ -202,7 +223,18 @@ class CcxtExchange(BaseExchange):
         self._own_session: aiohttp.ClientSession | None = None
         self.default_trade_type = default
         self._timeout_ms = int(timeout * 1000)
-        self._rate_limit = rate_limit
+        if rate_limit is True:
+            self._rate_backend: RateLimitBackend | None = default_backend()
+        elif rate_limit is False or rate_limit is None:
+            self._rate_backend = None
+        elif isinstance(rate_limit, RateLimitBackend):
+            self._rate_backend = rate_limit
+        else:
+            raise ConfigurationError(
+                f"rate_limit must be a bool or a RateLimitBackend, got {rate_limit!r}"
+            )
+        self._limiters: dict[TradeType, RateLimiter] = {}
+        self._retry = retry if retry is not None else RetryPolicy()
         self._extra_options = dict(ccxt_options or {})
         self._clients: dict[TradeType, Any] = {}
         self._shared_markets = market_cache
@@ -231,10 +263,27 @@ class CcxtExchange(BaseExchange):
         shared = next((c for c in self._clients.values() if c.id == ccxt_id), None)
         if shared is not None:
             self._clients[trade_type] = shared
+            for other, limiter in list(self._limiters.items()):
+                if self._clients.get(other) is shared:
+                    self._limiters[trade_type] = limiter
             return shared
         client = _ccxt_class(ccxt_id)(self._client_config(trade_type))
         if self._is_testnet:
             self._enable_testnet(client, trade_type)
+        if self._rate_backend is not None:
+            # ccxt awaits self.throttle(cost) before every request; one budget per venue,
+            # ccxt class and environment, shared by every connector that uses the backend
+            rate = 1000.0 / float(client.rateLimit) * self.rate_limit_share
+            limiter = self._rate_backend.limiter(
+                f"{self.name}:{ccxt_id}:{'test' if self._is_testnet else 'live'}",
+                rate=rate,
+                burst=max(rate, self.rate_limit_burst),
+            )
+            client.throttle = limiter.acquire
+            self._limiters[trade_type] = limiter
+            for other, c in self._clients.items():
+                if c is client:
+                    self._limiters[other] = limiter
         self._clients[trade_type] = client
         return client
 
@@ -243,7 +292,7 @@ class CcxtExchange(BaseExchange):
         options.update(self.ccxt_options.get(trade_type, {}))
         options.update(self._extra_options)
         config: dict[str, Any] = {
-            "enableRateLimit": self._rate_limit,
+            "enableRateLimit": self._rate_backend is not None,
             "timeout": self._timeout_ms,
             "options": options,
             "session": self._http_session(),
@@ -307,13 +356,18 @@ class CcxtExchange(BaseExchange):
         self._symbol_cache[key] = result
         return result
 
-    async def _markets(self, trade_type: TradeType) -> Mapping[str, Any]:
+    async def _markets(
+        self, trade_type: TradeType, policy: RetryPolicy | None = None
+    ) -> Mapping[str, Any]:
         client = self._client(trade_type)
         if self._shared_markets is not None:
+            cache = self._shared_markets
             key = (type(self).__qualname__, client.id, self._is_testnet)
-            markets: Mapping[str, Any] = await self._shared_markets.markets_for(client, key)
+            markets: Mapping[str, Any] = await self._read(
+                trade_type, lambda: cache.markets_for(client, key), policy
+            )
         else:
-            markets = client.markets or await client.load_markets()
+            markets = client.markets or await self._read(trade_type, client.load_markets, policy)
         if self._markets_seen.get(trade_type) != id(markets):
             # markets were (re)loaded: forget the rules parsed from the previous copy
             self._markets_seen[trade_type] = id(markets)
@@ -362,7 +416,79 @@ class CcxtExchange(BaseExchange):
             )
         return _Operation(self, operation, symbol)
 
+    # --- calling ccxt: translation, retries, rate-limit pauses, clock resync -------------------
+    async def _translated(
+        self, exc: Exception, trade_type: TradeType, operation: str = ""
+    ) -> ExchangeLayerError:
+        """``exc`` as an exchlayer error; a rate-limit refusal also pauses the venue's budget
+        for every connector sharing it."""
+        if isinstance(exc, ExchangeLayerError):
+            return exc
+        client = self._clients.get(trade_type)
+        error = translate(
+            exc,
+            exchange=self.name,
+            operation=operation,
+            symbol=None,
+            scrub=self._redactor,
+            refine=self._refine_error,
+            retry_after=_retry_after(client),
+        )
+        if isinstance(error, RateLimitExceeded):
+            limiter = self._limiters.get(trade_type)
+            if limiter is not None:
+                await limiter.pause(error.retry_after if error.retry_after is not None else 1.0)
+        return error
+
+    async def _once(self, trade_type: TradeType, call: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await call()
+        except ExchangeLayerError:
+            raise
+        except Exception as exc:
+            raise (await self._translated(exc, trade_type)) from exc
+
+    async def _read(
+        self,
+        trade_type: TradeType,
+        call: Callable[[], Awaitable[T]],
+        policy: RetryPolicy | None = None,
+    ) -> T:
+        """Run a read (safe to repeat) with retries; a clock-skew refusal resynchronises the
+        clock offset with the venue and tries once more."""
+        policy = policy or self._retry
+
+        def attempt() -> Awaitable[T]:
+            return self._once(trade_type, call)
+
+        try:
+            return await retry_call(attempt, policy)
+        except ClockSkew:
+            if not await self._resync_clock(trade_type):
+                raise
+            return await retry_call(attempt, policy)
+
+    async def _resync_clock(self, trade_type: TradeType) -> bool:
+        """Measure the offset between our clock and the venue's and sign with it from now on."""
+        client = self._client(trade_type)
+        if not client.has.get("fetchTime"):
+            return False
+        try:
+            offset = await client.load_time_difference()
+        except Exception as exc:
+            log.warning("%s: clock resync failed: %s", self.name, self._redactor(str(exc)))
+            return False
+        client.options["adjustForTimeDifference"] = True
+        log.info("%s: clock offset to the venue resynchronised: %s ms", self.name, offset)
+        return True
+
     # --- hooks a venue adapter may override ------------------------------------------------
+    def _order_window(self, trade_type: TradeType) -> float | None:
+        """Seconds after which the venue refuses an order request as too old (see
+        :attr:`order_timestamp_window`); a venue whose window is a request parameter reads it
+        from its client's options."""
+        return self.order_timestamp_window
+
     def _refine_error(
         self, exc: BaseException, message: str
     ) -> type[ExchangeLayerError] | None:
@@ -432,9 +558,8 @@ class CcxtExchange(BaseExchange):
         with self._op("get_ticker", symbol):
             unified, tt = self._resolve(symbol, trade_type)
             await self._market(unified, tt)
-            raw = await self._client(tt).fetch_ticker(
-                unified, self._params("fetch_ticker", tt, unified)
-            )
+            client, params = self._client(tt), self._params("fetch_ticker", tt, unified)
+            raw = await self._read(tt, lambda: client.fetch_ticker(unified, params))
         return parsing.parse_ticker(raw, unified, tt)
 
     async def get_order_book(
@@ -449,9 +574,8 @@ class CcxtExchange(BaseExchange):
             request = limit
             if depths:
                 request = next((d for d in depths if d >= limit), depths[-1])
-            raw = await self._client(tt).fetch_order_book(
-                unified, request, self._params("fetch_order_book", tt, unified)
-            )
+            client, params = self._client(tt), self._params("fetch_order_book", tt, unified)
+            raw = await self._read(tt, lambda: client.fetch_order_book(unified, request, params))
         book = parsing.parse_order_book(raw, unified, tt)
         size = market.contract_size
         if tt is TradeType.FUTURES and size is not None and size != _ONE:
@@ -492,7 +616,9 @@ class CcxtExchange(BaseExchange):
                 )
             client = self._client(self.default_trade_type)
             if client.has.get("fetchTime"):
-                server_time = parsing.to_datetime(await client.fetch_time())
+                server_time = parsing.to_datetime(
+                    await self._read(self.default_trade_type, client.fetch_time)
+                )
         return ExchangeInfo(
             exchange=self.name,
             name=self.display_name,
@@ -514,13 +640,15 @@ class CcxtExchange(BaseExchange):
             with self._op("test_connection"):
                 tt = self.default_trade_type
                 client = self._client(tt)
+                # a health check reports the state of now: no retries
                 if client.has.get("fetchTime"):
-                    await client.fetch_time()
+                    await self._read(tt, client.fetch_time, NO_RETRY)
                 else:
-                    await self._markets(tt)
+                    await self._markets(tt, NO_RETRY)
                 if self._credentials is not None:
-                    await self._markets(tt)  # ccxt would load them itself, unshared
-                    await client.fetch_balance(self._params("fetch_balance", tt, None))
+                    await self._markets(tt, NO_RETRY)  # ccxt would load them itself, unshared
+                    params = self._params("fetch_balance", tt, None)
+                    await self._read(tt, lambda: client.fetch_balance(params), NO_RETRY)
         except ExchangeLayerError as exc:
             log.warning("%s: connection test failed: %s", self.name, exc)
             error = exc
@@ -551,7 +679,8 @@ class CcxtExchange(BaseExchange):
             if currency is not None and not code:
                 raise InvalidArgument("currency must be a currency code like 'USDT'")
             await self._markets(tt)  # ccxt would load them itself, bypassing the shared cache
-            raw = await self._client(tt).fetch_balance(self._params("fetch_balance", tt, None))
+            client, params = self._client(tt), self._params("fetch_balance", tt, None)
+            raw = await self._read(tt, lambda: client.fetch_balance(params))
         return parsing.parse_balances(raw, tt, code)
 
     async def create_order(
@@ -590,37 +719,95 @@ class CcxtExchange(BaseExchange):
             self._require_credentials()
             market = await self._market(unified, tt)
             check_market_rules(order, market)
-            client = self._client(tt)
             args = await self._order_arguments(order, cid, market)
-            try:
-                raw = await client.create_order(
-                    unified, args.type, order.side.value, args.amount, args.price, args.params
-                )
-            except Exception as exc:
-                raise self._order_fate(exc, cid, unified) from exc
+            raw = await self._place(tt, unified, order.side, args, cid)
         return self._order(raw, tt, unified, cid, market)
 
-    def _order_fate(self, exc: Exception, client_order_id: str, symbol: str) -> Exception:
-        """The error for a failed ``create_order``: an answer that leaves the order's fate open
-        (timeout, dropped connection, server error) becomes :class:`OrderStatusUnknown`."""
-        error = translate(
-            exc,
+    async def _place(
+        self, trade_type: TradeType, symbol: str, side: OrderSide, args: CcxtOrder, cid: str
+    ) -> Mapping[str, Any]:
+        """Send an order exactly once, as far as the venue is concerned.
+
+        An answer that leaves the order's fate open (timeout, dropped connection, a 5xx or a
+        garbled body after sending) is never answered by sending again blindly: the order is
+        looked up by its client order id. Found: it is returned. Not found, and the venue would
+        by now refuse the original request as too old (``order_timestamp_window``): it is sent
+        once more, with the same client order id. Otherwise :class:`OrderStatusUnknown`.
+        A refused timestamp (clock skew) was not accepted, so it resyncs and sends again.
+        """
+        client = self._client(trade_type)
+
+        async def send() -> Mapping[str, Any]:
+            raw: Mapping[str, Any] = await client.create_order(
+                symbol, args.type, side.value, args.amount, args.price, dict(args.params)
+            )
+            return raw
+
+        for attempt in (1, 2):
+            sent_at = time.monotonic()
+            try:
+                return await send()
+            except Exception as exc:
+                error = await self._translated(exc, trade_type, "create_order")
+                resynced = (
+                    isinstance(error, ClockSkew)
+                    and attempt == 1
+                    and await self._resync_clock(trade_type)
+                )
+                if resynced:
+                    continue  # refused for its timestamp: it was not placed
+                if not isinstance(error, NetworkError):
+                    raise error from exc
+                found = await self._reconcile(trade_type, symbol, cid, sent_at)
+                if found is not None:
+                    return found
+                window = self._order_window(trade_type)
+                if attempt == 2 or window is None:
+                    raise self._unknown(cid, symbol, error) from exc
+                log.warning(
+                    "%s create_order %s: not placed (confirmed by lookup after the venue's "
+                    "%.1f s window); sending it again with client_order_id=%s",
+                    self.name, symbol, window, cid,
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _reconcile(
+        self, trade_type: TradeType, symbol: str, cid: str, sent_at: float
+    ) -> Mapping[str, Any] | None:
+        """Look an order of uncertain fate up by its client order id.
+
+        Returns the order when the venue has it; ``None`` when the venue confirmed, after the
+        original request's timestamp window closed, that it does not. Raises
+        :class:`OrderStatusUnknown` when the venue cannot be asked.
+        """
+        oid, params = self._order_lookup("fetch_order", None, cid)
+        params.update(self._params("fetch_order", trade_type, symbol))
+        window = self._order_window(trade_type)
+        deadline = sent_at + (window if window is not None else 0.0) + 0.5
+        delays = iter((0.1, 0.25, 0.5, 1.0, 1.0, 2.0))
+        while True:
+            try:
+                found: Mapping[str, Any] = await self._fetch_order(trade_type, oid, symbol, params)
+                return found
+            except OrderNotFound as exc:
+                if window is None:
+                    raise self._unknown(cid, symbol, exc) from exc
+                if time.monotonic() >= deadline:
+                    return None
+            except ExchangeLayerError as exc:
+                raise self._unknown(cid, symbol, exc) from exc
+            delay = next(delays, 2.0)
+            await asyncio.sleep(max(0.0, min(delay, deadline - time.monotonic())))
+
+    def _unknown(self, cid: str, symbol: str, cause: ExchangeLayerError) -> OrderStatusUnknown:
+        return OrderStatusUnknown(
+            f"the order was sent but its fate could not be established ({cause.message}); "
+            f"look it up with client_order_id={cid!r} before sending it again",
+            client_order_id=cid,
             exchange=self.name,
             operation="create_order",
             symbol=symbol,
-            scrub=self._redactor,
-            refine=self._refine_error,
         )
-        if isinstance(error, NetworkError):
-            return OrderStatusUnknown(
-                f"the order was sent but no answer came back ({error.message}); look it up "
-                f"with client_order_id={client_order_id!r} before sending it again",
-                client_order_id=client_order_id,
-                exchange=self.name,
-                operation="create_order",
-                symbol=symbol,
-            )
-        return error
 
     def _check_supported(self, order: OrderRequest) -> None:
         caps = self.capabilities
@@ -698,13 +885,13 @@ class CcxtExchange(BaseExchange):
         *earlier, last = self._variants(trade_type, params)
         for variant in earlier:
             try:
-                raw = await client.fetch_order(order_id, symbol, variant)
-            except Exception as exc:
-                if not self._is_not_found(exc):
-                    raise
-            else:
-                return await self._complete_order(trade_type, raw, symbol)
-        raw = await client.fetch_order(order_id, symbol, last)
+                raw = await self._read(
+                    trade_type, partial(client.fetch_order, order_id, symbol, variant)
+                )
+            except OrderNotFound:
+                continue
+            return await self._complete_order(trade_type, raw, symbol)
+        raw = await self._read(trade_type, lambda: client.fetch_order(order_id, symbol, last))
         return await self._complete_order(trade_type, raw, symbol)
 
     async def _complete_order(
@@ -734,21 +921,31 @@ class CcxtExchange(BaseExchange):
             await self._market(unified, tt)
             client = self._client(tt)
             params.update(self._params("cancel_order", tt, unified))
-            for variant in self._variants(tt, params):
+            ambiguous = False
+
+            async def cancel(variant: dict[str, Any]) -> None:
+                nonlocal ambiguous
                 try:
                     await client.cancel_order(oid, unified, variant)
                 except Exception as exc:
-                    if not self._is_not_found(exc):
-                        raise
-                else:
-                    return True
+                    error = await self._translated(exc, tt, "cancel_order")
+                    ambiguous = ambiguous or isinstance(error, NetworkError)
+                    raise error from exc
+
+            for variant in self._variants(tt, params):
+                try:
+                    await retry_call(partial(cancel, variant), self._retry)
+                except OrderNotFound:
+                    continue
+                return True
             # Venues answer "unknown order" both for ids they never saw and for orders that
             # already finished. Tell the two apart, so the result means one thing everywhere:
             # this raises OrderNotFound when the venue has no such order at all.
             oid, params = self._lookup("fetch_order", order_id, client_order_id)
             params.update(self._params("fetch_order", tt, unified))
-            await self._fetch_order(tt, oid, unified, params)
-        return False
+            raw = await self._fetch_order(tt, oid, unified, params)
+        # an earlier attempt that timed out may have been the one that cancelled it
+        return ambiguous and parsing.parse_order(raw, tt).status is OrderStatus.CANCELED
 
     async def get_open_orders(
         self, symbol: str | None = None, *, trade_type: TradeType | None = None
@@ -771,7 +968,11 @@ class CcxtExchange(BaseExchange):
             raws: list[Any] = []
             extra = self._params("fetch_open_orders", tt, unified)
             for variant in self._variants(tt, extra):
-                raws.extend(await client.fetch_open_orders(unified, None, None, variant))
+                raws.extend(
+                    await self._read(
+                        tt, partial(client.fetch_open_orders, unified, None, None, variant)
+                    )
+                )
             orders = []
             for raw in raws:
                 market = await self._market(str(raw.get("symbol") or unified), tt)
@@ -787,8 +988,9 @@ class CcxtExchange(BaseExchange):
                 raise InvalidArgument(f"limit must be a positive int, got {limit!r}")
             self._require_credentials()
             market = await self._market(unified, tt)
-            raws = await self._client(tt).fetch_my_trades(
-                unified, None, limit, self._params("fetch_my_trades", tt, unified)
+            client, params = self._client(tt), self._params("fetch_my_trades", tt, unified)
+            raws = await self._read(
+                tt, lambda: client.fetch_my_trades(unified, None, limit, params)
             )
         size = market.contract_size if tt is TradeType.FUTURES else None
         trades = [parsing.parse_trade(raw, tt) for raw in raws]
@@ -808,8 +1010,10 @@ class CcxtExchange(BaseExchange):
                 symbols = [unified]
             else:
                 await self._markets(TradeType.FUTURES)
-            raws = await self._client(TradeType.FUTURES).fetch_positions(
-                symbols, self._params("fetch_positions", TradeType.FUTURES, symbol)
+            client = self._client(TradeType.FUTURES)
+            params = self._params("fetch_positions", TradeType.FUTURES, symbol)
+            raws = await self._read(
+                TradeType.FUTURES, lambda: client.fetch_positions(symbols, params)
             )
         return [p for p in map(parsing.parse_position, raws) if p is not None]
 
@@ -826,8 +1030,11 @@ class CcxtExchange(BaseExchange):
                 raise InvalidArgument(
                     f"leverage {leverage} is above {unified}'s maximum of {market.max_leverage}"
                 )
-            await self._client(TradeType.FUTURES).set_leverage(
-                leverage, unified, self._params("set_leverage", TradeType.FUTURES, unified)
+            client = self._client(TradeType.FUTURES)
+            params = self._params("set_leverage", TradeType.FUTURES, unified)
+            # setting the same leverage twice is harmless, so this is retried like a read
+            await self._read(
+                TradeType.FUTURES, lambda: client.set_leverage(leverage, unified, params)
             )
         return True
 
@@ -855,6 +1062,18 @@ class CcxtExchange(BaseExchange):
             self._own_session = None
             # let TLS transports finish closing (aiohttp's advice for graceful shutdown)
             await asyncio.sleep(0.25)
+
+
+def _retry_after(client: Any) -> float | None:
+    """Seconds from the last response's ``Retry-After`` header (ccxt keeps its headers)."""
+    headers = getattr(client, "last_response_headers", None) or {}
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            try:
+                return max(0.0, float(value))
+            except (TypeError, ValueError):
+                return None
+    return None
 
 
 def _trade_type(value: object) -> TradeType | None:

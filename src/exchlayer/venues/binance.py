@@ -15,6 +15,8 @@ Quirks absorbed here:
   lookups, cancels and open-order lists cover both kinds. Once one triggers, Binance places a
   new order (``actualOrderId``) that carries the fills: ``get_order`` on the stop order's id
   follows it, so the caller sees the stop order filled, not "finished with nothing filled".
+- ``recvWindow`` is 5 s (ccxt would send 10 s): a signed request older than that is refused,
+  which bounds how long an order of uncertain fate can still appear (see ``create_order``).
 - Futures books come in fixed depths (5, 10, 20, 50, 100, 500, 1000).
 """
 
@@ -64,11 +66,13 @@ class BinanceExchange(CcxtExchange):
                 "fetchMarkets": {"types": ["spot"]},
                 "fetchMargins": False,
                 "fetchCurrencies": False,
+                "recvWindow": 5000,
             },
             TradeType.FUTURES: {
                 "fetchMarkets": {"types": ["linear"]},
                 "fetchMargins": False,
                 "fetchCurrencies": False,
+                "recvWindow": 5000,
             },
         }
     )
@@ -78,6 +82,12 @@ class BinanceExchange(CcxtExchange):
     client_order_id_max_length = 36
     order_book_depths = MappingProxyType({TradeType.FUTURES: (5, 10, 20, 50, 100, 500, 1000)})
     trigger_order_params = MappingProxyType({TradeType.FUTURES: {"trigger": True}})
+
+    def _order_window(self, trade_type: TradeType) -> float | None:
+        # Binance refuses a signed request older than its recvWindow (ms), which ccxt sends
+        # with every private call: after that an order not found was never placed.
+        window = self._client(trade_type).options.get("recvWindow", 5000)
+        return float(window) / 1000.0
 
     def _refine_error(
         self, exc: BaseException, message: str

@@ -231,7 +231,7 @@ class Simulator:
 
     # ---- HTTP ------------------------------------------------------------------------------
 
-    async def _handle(self, request: web.Request) -> web.Response:
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         rel = request.rel_url
         _, _, rest = rel.raw_path.partition("/")
         host, sep, tail = rest.partition("/")
@@ -274,6 +274,18 @@ class Simulator:
                 timestamp_ms=now,
             )
         )
+        if response.drop:
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=response.status)
+        if response.truncate_at is not None:
+            headers = dict(response.headers, **{"Content-Length": str(len(response.body))})
+            partial = web.StreamResponse(status=response.status, headers=headers)
+            await partial.prepare(request)
+            await partial.write(response.body[: response.truncate_at])
+            if request.transport is not None:
+                request.transport.abort()
+            return partial
         return web.Response(status=response.status, body=response.body, headers=response.headers)
 
     @staticmethod

@@ -102,6 +102,10 @@ class VenueResponse:
     headers: dict[str, str] = field(default_factory=dict)
     operation: str = Operation.OTHER
     private: bool = False
+    drop: bool = False
+    """Close the connection without answering (the client sees a disconnect)."""
+    truncate_at: int | None = None
+    """Announce the whole body, send only this many bytes, then close the connection."""
 
     @classmethod
     def json(
