@@ -133,8 +133,11 @@ async def test_ticker_from_one_venue_and_snapshot_of_all(
     assert snapshot.best_bid.price < snapshot.best_ask.price
     missing = await service.get_ticker("NOPE/USDT")
     assert missing.tickers == {} and "does not list" in missing.errors["binance"]
-    with pytest.raises(ConnectionNotFound):
+    with pytest.raises(ConfigurationError, match="unknown exchange 'kraken'"):
         await service.get_ticker("BTC/USDT", exchange="kraken")
+    public = await service.market_data("binance")
+    assert not public.has_credentials
+    assert public is await service.market_data("Binance")
 
 
 async def test_portfolio_sums_balances_across_connections(

@@ -209,6 +209,7 @@ class TradingService:
         self.market_cache = MarketCache(ttl=market_ttl)
         self._drain_timeout = drain_timeout
         self._entries: dict[int, _Entry] = {}
+        self._public: dict[str, BaseExchange] = {}
         self._lock = asyncio.Lock()
         self._ids = itertools.count(1)
         self._monitor: asyncio.Task[None] | None = None
@@ -250,7 +251,10 @@ class TradingService:
         async with self._lock:
             entries = list(self._entries.values())
             self._entries.clear()
+            public = list(self._public.values())
+            self._public.clear()
         await asyncio.gather(*(self._retire(entry) for entry in entries))
+        await asyncio.gather(*(exchange.close() for exchange in public))
         if self._own_session is not None:
             await self._own_session.close()
             self._own_session = None
@@ -421,6 +425,20 @@ class TradingService:
         candidates.sort(key=lambda e: (not e.status.connected, e.connection.id or 0))
         return candidates[0].exchange if candidates else None
 
+    async def market_data(self, exchange_name: str) -> BaseExchange:
+        """A credential-less connector for public market data of ``exchange_name`` (tickers,
+        books, symbols, exchange info), created on first use and shared; it belongs to no user,
+        so serving public data never touches anyone's connection."""
+        self._check_open()
+        name = exchange_name.strip().lower()
+        async with self._lock:
+            found = self._public.get(name)
+            if found is None:
+                found = self._public[name] = self._build(
+                    ExchangeConnection(user="public", exchange=name)
+                )
+        return found
+
     def exchange_for(self, connection_id: int, *, user: str | None = None) -> BaseExchange:
         """The connector of one connection (for calls the service does not route)."""
         return self._entry(connection_id, user).exchange
@@ -497,18 +515,15 @@ class TradingService:
     @overload
     async def get_ticker(self, symbol: str, exchange: None = None) -> TickerSnapshot: ...
     async def get_ticker(self, symbol: str, exchange: str | None = None) -> Ticker | TickerSnapshot:
-        """The ticker of ``symbol`` on one venue, or on every connected venue concurrently with
-        the best bid and ask across them."""
+        """The ticker of ``symbol`` on one venue, or on every venue that has a connection,
+        concurrently, with the best bid and ask across them. Public data: served by
+        :meth:`market_data` connectors."""
         if exchange is not None:
-            connector = await self.get_exchange(exchange)
-            if connector is None:
-                raise ConnectionNotFound(f"no connection to {exchange}")
-            return await connector.get_ticker(symbol)
-        venues: dict[str, BaseExchange] = {}
-        for name in sorted({e.connection.exchange for e in self._entries.values()}):
-            connector = await self.get_exchange(name)
-            if connector is not None:
-                venues[name] = connector
+            return await (await self.market_data(exchange)).get_ticker(symbol)
+        venues = {
+            name: await self.market_data(name)
+            for name in sorted({e.connection.exchange for e in self._entries.values()})
+        }
         results = await asyncio.gather(
             *(c.get_ticker(symbol) for c in venues.values()), return_exceptions=True
         )
@@ -535,10 +550,7 @@ class TradingService:
 
     async def get_order_book(self, symbol: str, exchange: str, limit: int = 20) -> OrderBook:
         """The order book of ``symbol`` on one venue."""
-        connector = await self.get_exchange(exchange)
-        if connector is None:
-            raise ConnectionNotFound(f"no connection to {exchange}")
-        return await connector.get_order_book(symbol, limit)
+        return await (await self.market_data(exchange)).get_order_book(symbol, limit)
 
     # --- routed calls: by connection --------------------------------------------------------
     async def create_order(
