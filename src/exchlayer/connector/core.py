@@ -31,6 +31,7 @@ from ..errors import (
     ClockSkew,
     ConfigurationError,
     ExchangeLayerError,
+    ExchangeUnavailable,
     InvalidArgument,
     InvalidOrder,
     NetworkError,
@@ -91,7 +92,62 @@ def _ccxt_class(ccxt_id: str) -> type[Any]:
     base = getattr(ccxt_async, ccxt_id, None)
     if base is None:
         raise ConfigurationError(f"ccxt has no exchange class {ccxt_id!r}")
-    return type(base.__name__, (base,), {"parse_order_book_bid_ask": parsing.decimal_bid_ask})
+
+    # ccxt's exceptions do not say which HTTP status produced them, and some venues wrap a 5xx
+    # in a JSON body ccxt reads as a permanent refusal. Annotate every error ccxt raises from
+    # a response with its status and Retry-After, so translation can tell.
+    def handle_errors(self: Any, code: Any, reason: Any, url: Any, method: Any, headers: Any,
+                      *rest: Any) -> Any:
+        try:
+            return base.handle_errors(self, code, reason, url, method, headers, *rest)
+        except Exception as exc:
+            _annotate(exc, code, headers)
+            raise
+
+    def handle_http_status_code(self: Any, code: Any, *rest: Any) -> Any:
+        try:
+            return base.handle_http_status_code(self, code, *rest)
+        except Exception as exc:
+            _annotate(exc, code, getattr(self, "last_response_headers", None))
+            raise
+
+    # ccxt hands a body that is not JSON (a proxy's garbage, an empty 200) to the venue's
+    # parser as a string, and the parsers turn it into records of Nones. Every REST endpoint
+    # exchlayer calls answers JSON, so anything else is refused here, as a bad response.
+    async def fetch(self: Any, url: Any, method: Any = "GET", headers: Any = None,
+                    body: Any = None) -> Any:
+        result = await base.fetch(self, url, method, headers, body)
+        path = url.split("?")[0]
+        if not isinstance(result, (dict, list)):
+            preview = str(result)[:80] if result else "an empty body"
+            raise ccxt_async.BadResponse(
+                f"{self.id} {method} {path}: the venue answered with something that is not "
+                f"JSON: {preview!r}"
+            )
+        shape = getattr(self, "xl_json_shape", None)
+        expected = shape(method, path) if shape is not None else None
+        if expected is not None and not isinstance(result, expected):
+            raise ccxt_async.BadResponse(
+                f"{self.id} {method} {path}: expected a JSON {expected.__name__} from the "
+                f"venue, got a {type(result).__name__}"
+            )
+        return result
+
+    return type(
+        base.__name__,
+        (base,),
+        {
+            "parse_order_book_bid_ask": parsing.decimal_bid_ask,
+            "handle_errors": handle_errors,
+            "handle_http_status_code": handle_http_status_code,
+            "fetch": fetch,
+        },
+    )
+
+
+def _annotate(exc: Exception, status: Any, headers: Any) -> None:
+    exc.xl_http_status = status  # type: ignore[attr-defined]
+    exc.xl_retry_after = _header_seconds(headers)  # type: ignore[attr-defined]
 
 
 class _Operation:
@@ -270,6 +326,7 @@ class CcxtExchange(BaseExchange):
         client = _ccxt_class(ccxt_id)(self._client_config(trade_type))
         if self._is_testnet:
             self._enable_testnet(client, trade_type)
+        client.xl_json_shape = self._json_shape
         if self._rate_backend is not None:
             # ccxt awaits self.throttle(cost) before every request; one budget per venue,
             # ccxt class and environment, shared by every connector that uses the backend
@@ -432,7 +489,7 @@ class CcxtExchange(BaseExchange):
             symbol=None,
             scrub=self._redactor,
             refine=self._refine_error,
-            retry_after=_retry_after(client),
+            retry_after=getattr(exc, "xl_retry_after", None) or _retry_after(client),
         )
         if isinstance(error, RateLimitExceeded):
             limiter = self._limiters.get(trade_type)
@@ -440,26 +497,36 @@ class CcxtExchange(BaseExchange):
                 await limiter.pause(error.retry_after if error.retry_after is not None else 1.0)
         return error
 
-    async def _once(self, trade_type: TradeType, call: Callable[[], Awaitable[T]]) -> T:
+    async def _once(
+        self, trade_type: TradeType, call: Callable[[], Awaitable[T]], kind: str | None = None
+    ) -> T:
         try:
-            return await call()
+            result = await call()
         except ExchangeLayerError:
             raise
         except Exception as exc:
             raise (await self._translated(exc, trade_type)) from exc
+        if kind is not None and not self._valid_payload(kind, result):
+            raise ExchangeUnavailable(
+                f"the venue answered with a malformed {kind.replace('_', ' ')} "
+                f"({_preview(result)})"
+            )
+        return result
 
     async def _read(
         self,
         trade_type: TradeType,
         call: Callable[[], Awaitable[T]],
         policy: RetryPolicy | None = None,
+        kind: str | None = None,
     ) -> T:
         """Run a read (safe to repeat) with retries; a clock-skew refusal resynchronises the
-        clock offset with the venue and tries once more."""
+        clock offset with the venue and tries once more. With ``kind``, the answer is checked
+        (:meth:`_valid_payload`) and a malformed one is treated like a failed request."""
         policy = policy or self._retry
 
         def attempt() -> Awaitable[T]:
-            return self._once(trade_type, call)
+            return self._once(trade_type, call, kind)
 
         try:
             return await retry_call(attempt, policy)
@@ -483,6 +550,44 @@ class CcxtExchange(BaseExchange):
         return True
 
     # --- hooks a venue adapter may override ------------------------------------------------
+    def _json_shape(self, method: str, url: str) -> type | None:
+        """The top-level JSON type (``dict`` or ``list``) the venue answers at ``url``, or
+        ``None`` to accept either. A wrongly shaped body is refused before ccxt parses it into
+        an empty list that would read as "no orders" or "no positions"."""
+        return None
+
+    def _valid_payload(self, kind: str, raw: Any) -> bool:
+        """Whether ccxt's parsed answer of ``kind`` carries what exchlayer needs.
+
+        ccxt's parsers are lenient: a body of the wrong shape comes back as a record of Nones
+        (a ticker without prices, an order without an id) or as an empty list or balance. Those
+        are refused here, so garbage never reaches the caller. A venue adapter adds checks that
+        need its wire format (e.g. that a balance answer holds the venue's balance list).
+        """
+        if kind == "ticker":
+            return isinstance(raw, Mapping) and any(
+                raw.get(k) is not None for k in ("last", "bid", "ask", "close")
+            )
+        if kind == "order":
+            return _valid_order(raw)
+        if kind == "orders":
+            return isinstance(raw, list) and all(_valid_order(o) for o in raw)
+        if kind == "trades":
+            return isinstance(raw, list) and all(
+                isinstance(t, Mapping)
+                and t.get("id") is not None
+                and t.get("price") is not None
+                and t.get("amount") is not None
+                for t in raw
+            )
+        if kind == "positions":
+            return isinstance(raw, list) and all(
+                isinstance(p, Mapping) and p.get("symbol") for p in raw
+            )
+        if kind in ("order_book", "balance"):
+            return isinstance(raw, Mapping)
+        return True
+
     def _order_window(self, trade_type: TradeType) -> float | None:
         """Seconds after which the venue refuses an order request as too old (see
         :attr:`order_timestamp_window`); a venue whose window is a request parameter reads it
@@ -559,7 +664,9 @@ class CcxtExchange(BaseExchange):
             unified, tt = self._resolve(symbol, trade_type)
             await self._market(unified, tt)
             client, params = self._client(tt), self._params("fetch_ticker", tt, unified)
-            raw = await self._read(tt, lambda: client.fetch_ticker(unified, params))
+            raw = await self._read(
+                tt, lambda: client.fetch_ticker(unified, params), kind="ticker"
+            )
         return parsing.parse_ticker(raw, unified, tt)
 
     async def get_order_book(
@@ -575,7 +682,9 @@ class CcxtExchange(BaseExchange):
             if depths:
                 request = next((d for d in depths if d >= limit), depths[-1])
             client, params = self._client(tt), self._params("fetch_order_book", tt, unified)
-            raw = await self._read(tt, lambda: client.fetch_order_book(unified, request, params))
+            raw = await self._read(
+                tt, lambda: client.fetch_order_book(unified, request, params), kind="order_book"
+            )
         book = parsing.parse_order_book(raw, unified, tt)
         size = market.contract_size
         if tt is TradeType.FUTURES and size is not None and size != _ONE:
@@ -680,7 +789,7 @@ class CcxtExchange(BaseExchange):
                 raise InvalidArgument("currency must be a currency code like 'USDT'")
             await self._markets(tt)  # ccxt would load them itself, bypassing the shared cache
             client, params = self._client(tt), self._params("fetch_balance", tt, None)
-            raw = await self._read(tt, lambda: client.fetch_balance(params))
+            raw = await self._read(tt, lambda: client.fetch_balance(params), kind="balance")
         return parsing.parse_balances(raw, tt, code)
 
     async def create_order(
@@ -741,6 +850,11 @@ class CcxtExchange(BaseExchange):
             raw: Mapping[str, Any] = await client.create_order(
                 symbol, args.type, side.value, args.amount, args.price, dict(args.params)
             )
+            if not self._valid_payload("order", raw):
+                # the venue acted but its answer is unusable: the order's fate is open
+                raise ExchangeUnavailable(
+                    f"the venue's answer to the order is malformed ({_preview(raw)})"
+                )
             return raw
 
         for attempt in (1, 2):
@@ -886,12 +1000,15 @@ class CcxtExchange(BaseExchange):
         for variant in earlier:
             try:
                 raw = await self._read(
-                    trade_type, partial(client.fetch_order, order_id, symbol, variant)
+                    trade_type, partial(client.fetch_order, order_id, symbol, variant),
+                    kind="order",
                 )
             except OrderNotFound:
                 continue
             return await self._complete_order(trade_type, raw, symbol)
-        raw = await self._read(trade_type, lambda: client.fetch_order(order_id, symbol, last))
+        raw = await self._read(
+            trade_type, lambda: client.fetch_order(order_id, symbol, last), kind="order"
+        )
         return await self._complete_order(trade_type, raw, symbol)
 
     async def _complete_order(
@@ -970,7 +1087,8 @@ class CcxtExchange(BaseExchange):
             for variant in self._variants(tt, extra):
                 raws.extend(
                     await self._read(
-                        tt, partial(client.fetch_open_orders, unified, None, None, variant)
+                        tt, partial(client.fetch_open_orders, unified, None, None, variant),
+                        kind="orders",
                     )
                 )
             orders = []
@@ -990,7 +1108,7 @@ class CcxtExchange(BaseExchange):
             market = await self._market(unified, tt)
             client, params = self._client(tt), self._params("fetch_my_trades", tt, unified)
             raws = await self._read(
-                tt, lambda: client.fetch_my_trades(unified, None, limit, params)
+                tt, lambda: client.fetch_my_trades(unified, None, limit, params), kind="trades"
             )
         size = market.contract_size if tt is TradeType.FUTURES else None
         trades = [parsing.parse_trade(raw, tt) for raw in raws]
@@ -1013,7 +1131,8 @@ class CcxtExchange(BaseExchange):
             client = self._client(TradeType.FUTURES)
             params = self._params("fetch_positions", TradeType.FUTURES, symbol)
             raws = await self._read(
-                TradeType.FUTURES, lambda: client.fetch_positions(symbols, params)
+                TradeType.FUTURES, lambda: client.fetch_positions(symbols, params),
+                kind="positions",
             )
         return [p for p in map(parsing.parse_position, raws) if p is not None]
 
@@ -1064,10 +1183,27 @@ class CcxtExchange(BaseExchange):
             await asyncio.sleep(0.25)
 
 
+def _valid_order(raw: Any) -> bool:
+    return (
+        isinstance(raw, Mapping)
+        and raw.get("id") is not None
+        and raw.get("side") in ("buy", "sell")
+        and isinstance(raw.get("symbol"), str)
+    )
+
+
+def _preview(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
 def _retry_after(client: Any) -> float | None:
     """Seconds from the last response's ``Retry-After`` header (ccxt keeps its headers)."""
-    headers = getattr(client, "last_response_headers", None) or {}
-    for name, value in headers.items():
+    return _header_seconds(getattr(client, "last_response_headers", None))
+
+
+def _header_seconds(headers: Any) -> float | None:
+    for name, value in (headers or {}).items():
         if name.lower() == "retry-after":
             try:
                 return max(0.0, float(value))

@@ -66,6 +66,10 @@ def classify(exc: BaseException) -> type[xl.ExchangeLayerError]:
     for klass in type(exc).__mro__:
         mapped = table.get(klass) or _NATIVE.get(klass)
         if mapped is not None:
+            if mapped is xl.ExchangeError and _transport_failure(exc):
+                # ccxt turns an aiohttp error it does not special-case (a body cut short, a
+                # broken chunked encoding) into a plain ExchangeError: the transport failed
+                return xl.NetworkError
             return mapped
     # A KeyError, TypeError or ValueError out of ccxt means the venue answered in a shape
     # ccxt could not parse: the venue is misbehaving, not the caller.
@@ -87,6 +91,13 @@ def translate(
         return exc
     message = scrub(str(exc) or type(exc).__name__)
     cls = (refine(exc, message) if refine is not None else None) or classify(exc)
+    status = getattr(exc, "xl_http_status", None)
+    if isinstance(status, int) and status >= 500 and issubclass(cls, xl.PermanentError):
+        # a 5xx is the venue failing, whatever its body says; the request may have been
+        # processed (so an order's fate is open) and a later retry may succeed
+        cls = xl.ExchangeUnavailable
+    elif status in (418, 429) and not issubclass(cls, xl.RateLimitExceeded):
+        cls = xl.RateLimitExceeded
     if operation == "create_order" and cls is xl.InvalidArgument:
         # Venues refuse bad order parameters with generic "bad request" codes (Binance's
         # -1111 precision, -4014 tick size, spot NOTIONAL filter): for an order, say so.
@@ -97,6 +108,12 @@ def translate(
     if issubclass(cls, xl.RateLimitExceeded):
         return cls(message, retry_after=retry_after, **context)
     return cls(message, **context)
+
+
+def _transport_failure(exc: BaseException) -> bool:
+    import aiohttp
+
+    return isinstance(exc.__cause__, (aiohttp.ClientError, asyncio.TimeoutError))
 
 
 def _is_ccxt(exc: BaseException) -> bool:

@@ -35,6 +35,12 @@ __all__ = ["BinanceExchange"]
 
 _BOTH = frozenset({TradeType.SPOT, TradeType.FUTURES})
 _CODE = re.compile(r'"code"\s*:\s*(-?\d+)')
+# Endpoints that answer a JSON list; every other endpoint exchlayer calls answers an object.
+_LIST_ENDPOINTS = re.compile(
+    r"/(api/v3/(openOrders|myTrades|allOrders)|fapi/v1/(openOrders|userTrades|allOrders|"
+    r"leverageBracket|openAlgoOrders)|fapi/v[23]/positionRisk|sapi/v1/capital/config/getall|"
+    r"sapi/v1/margin/(allPairs|isolated/allPairs))$"
+)
 _REFINED: dict[str, type[ExchangeLayerError]] = {
     "-1022": AuthenticationError,  # Signature for this request is not valid.
     "-2014": AuthenticationError,  # API-key format invalid.
@@ -82,6 +88,22 @@ class BinanceExchange(CcxtExchange):
     client_order_id_max_length = 36
     order_book_depths = MappingProxyType({TradeType.FUTURES: (5, 10, 20, 50, 100, 500, 1000)})
     trigger_order_params = MappingProxyType({TradeType.FUTURES: {"trigger": True}})
+
+    def _json_shape(self, method: str, url: str) -> type | None:
+        if "/exchangeInfo" in url or url.endswith("/time"):
+            return dict
+        return list if _LIST_ENDPOINTS.search(url) else dict
+
+    def _valid_payload(self, kind: str, raw: Any) -> bool:
+        if not super()._valid_payload(kind, raw):
+            return False
+        info = raw.get("info") if isinstance(raw, Mapping) else None
+        if kind == "balance":
+            # spot answers {"balances": [...]}, futures {"assets": [...]}
+            return isinstance(info, Mapping) and ("balances" in info or "assets" in info)
+        if kind == "order_book":
+            return raw.get("nonce") is not None  # lastUpdateId: absent from anything else
+        return True
 
     def _order_window(self, trade_type: TradeType) -> float | None:
         # Binance refuses a signed request older than its recvWindow (ms), which ccxt sends

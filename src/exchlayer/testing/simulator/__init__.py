@@ -49,6 +49,7 @@ from .engine import (
     default_instruments,
     synthetic_instruments,
 )
+from .faults import Fault, FaultInjector, FaultRule, InjectedFault
 from .server import Interceptor, RecordedRequest, Simulator, reroute_middleware
 from .venues import Operation, VenueModule, VenueRequest, VenueResponse, register_venue
 
@@ -59,11 +60,15 @@ __all__ = [
     "Engine",
     "EngineError",
     "ExpireReason",
+    "Fault",
+    "FaultInjector",
+    "FaultRule",
     "FeeSchedule",
     "Filter",
     "FilterFailure",
     "Instrument",
     "InsufficientBalance",
+    "InjectedFault",
     "InsufficientMargin",
     "Interceptor",
     "InvalidLeverage",

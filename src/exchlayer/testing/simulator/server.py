@@ -19,7 +19,8 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from exchlayer.testing.simulator.engine import Account, Clock, Engine, Instrument
+from exchlayer.testing.simulator.engine import Account, Clock, Engine, Instrument, system_clock
+from exchlayer.testing.simulator.faults import FaultInjector
 from exchlayer.testing.simulator.venues import (
     AccountDirectory,
     Operation,
@@ -114,7 +115,14 @@ class Simulator:
         instruments: Iterable[Instrument] | None = None,
         clock: Clock | None = None,
     ) -> None:
-        self.engine = Engine(seed=seed, instruments=instruments, clock=clock)
+        base_clock = clock or system_clock
+        self.clock_offset_ms = 0
+        """Added to the venue's clock: a positive offset means the venue runs ahead of us."""
+        self.engine = Engine(
+            seed=seed,
+            instruments=instruments,
+            clock=lambda: base_clock() + self.clock_offset_ms,
+        )
         self.accounts = AccountDirectory()
         classes = venue_classes()
         self.venues: dict[str, VenueModule] = {
@@ -123,6 +131,8 @@ class Simulator:
         self._hosts = host_table(classes)
         self.requests: list[RecordedRequest] = []
         self.interceptors: list[Interceptor] = []
+        self.faults = FaultInjector(venue_of=self._venue_of, seed=seed)
+        """Fault rules (``sim.faults.add(Fault.DROP_AFTER, operation=...)``)."""
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._sessions: list[aiohttp.ClientSession] = []
@@ -212,6 +222,15 @@ class Simulator:
         self.accounts.add(account)
         return account
 
+    def skew_clock(self, offset_ms: int) -> None:
+        """Make the venues' clock run ``offset_ms`` ahead of ours (negative: behind), so
+        signed requests carry timestamps the venue finds too old or too new."""
+        self.clock_offset_ms = offset_ms
+
+    def _venue_of(self, request: VenueRequest) -> VenueModule | None:
+        entry = self._hosts.get(request.host)
+        return None if entry is None else self.venues[entry[0]]
+
     def set_price(self, symbol: str, price: Decimal) -> None:
         self.engine.set_price(symbol, price)
 
@@ -254,7 +273,7 @@ class Simulator:
         if venue_name is None:
             handler: Handler = self._unknown_host
         else:
-            handler = self.venues[venue_name].handle
+            handler = _bind(self.faults, self.venues[venue_name].handle)
         for interceptor in reversed(self.interceptors):
             handler = _bind(interceptor, handler)
         response = await handler(vreq)

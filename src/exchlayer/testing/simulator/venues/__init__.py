@@ -170,6 +170,11 @@ class VenueModule(abc.ABC):
     async def handle(self, request: VenueRequest) -> VenueResponse:
         """Answer one request (always with a response; venue errors are venue bodies)."""
 
+    def classify(self, request: VenueRequest) -> str:
+        """The venue-neutral :class:`Operation` a request would perform, without performing it
+        (fault rules match on it before the venue sees the request)."""
+        return Operation.UNKNOWN
+
 
 #: Venue name -> module that defines ``VENUE`` (imported lazily, on first use).
 BUILTIN_VENUES: dict[str, str] = {

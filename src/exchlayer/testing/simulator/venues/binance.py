@@ -356,6 +356,13 @@ class BinanceVenue(VenueModule):
 
     # ---- dispatch ------------------------------------------------------------------------
 
+    def classify(self, request: VenueRequest) -> str:
+        surface = _surface(request.path)
+        if surface not in _HOST_SURFACES.get(request.host, frozenset()):
+            return Operation.UNKNOWN
+        endpoint = self._routes.get((surface, request.method, request.path))
+        return Operation.UNKNOWN if endpoint is None else endpoint.operation
+
     async def handle(self, request: VenueRequest) -> VenueResponse:
         surface = _surface(request.path)
         endpoint = None

@@ -1,0 +1,131 @@
+"""Faults end to end: every kind of failure surfaces as an exchlayer error or is absorbed, and
+an order is never duplicated nor lost."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from exchlayer import (
+    ExchangeLayerError,
+    OrderSide,
+    OrderStatus,
+    OrderStatusUnknown,
+    OrderType,
+)
+from exchlayer.resilience import NO_RETRY, RetryPolicy
+from exchlayer.testing import Simulator, connect
+from exchlayer.testing.simulator import Fault, Operation
+
+D = Decimal
+VENUES = ["binance"]
+QUICK = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05, max_elapsed=5.0)
+ALL_FAULTS = list(Fault)
+READ_FAULTS = [f for f in Fault if f is not Fault.LATENCY]
+
+
+def options(venue: str) -> dict[str, object]:
+    return {"timeout": 0.5, "retry": QUICK, "ccxt_options": {"recvWindow": 400}}
+
+
+@pytest.mark.parametrize("venue", VENUES)
+@pytest.mark.parametrize("fault", READ_FAULTS, ids=lambda f: f.value)
+async def test_a_passing_fault_on_a_read_is_retried_away(
+    venue_simulator: Simulator, venue: str, fault: Fault
+) -> None:
+    sim = venue_simulator
+    async with await connect(sim, venue, **options(venue)) as exchange:
+        await exchange.get_symbols()
+        sim.faults.add(fault, operation=Operation.TICKER, times=1, delay=1.0, retry_after=0.05)
+        ticker = await exchange.get_ticker("BTC/USDT")
+    assert ticker.last_price is not None
+    assert sim.faults.count(fault) == 1
+
+
+@pytest.mark.parametrize("venue", VENUES)
+@pytest.mark.parametrize("fault", READ_FAULTS, ids=lambda f: f.value)
+async def test_a_lasting_fault_surfaces_as_an_exchlayer_error(
+    venue_simulator: Simulator, venue: str, fault: Fault
+) -> None:
+    """Malformed, truncated, empty, HTML or wrongly shaped answers never escape as KeyError,
+    TypeError or a JSON decode error."""
+    sim = venue_simulator
+    async with await connect(sim, venue, timeout=0.3, retry=NO_RETRY) as exchange:
+        await exchange.get_symbols()
+        sim.faults.add(fault, operation=Operation.BALANCE, delay=1.0)
+        with pytest.raises(ExchangeLayerError) as info:
+            await exchange.get_balance()
+    error = info.value
+    assert error.exchange == venue and error.operation == "get_balance"
+    assert type(error).__module__ == "exchlayer.errors"
+
+
+@pytest.mark.parametrize("venue", VENUES)
+@pytest.mark.parametrize("fault", ALL_FAULTS, ids=lambda f: f.value)
+async def test_an_order_hit_by_a_fault_is_placed_exactly_once_or_reported(
+    venue_simulator: Simulator, venue: str, fault: Fault
+) -> None:
+    sim = venue_simulator
+    async with await connect(sim, venue, **options(venue)) as exchange:
+        await exchange.get_symbols()
+        sim.faults.add(fault, operation=Operation.CREATE_ORDER, times=1, delay=1.0,
+                       retry_after=0.05)
+        client_id = exchange.new_client_order_id()  # type: ignore[attr-defined]
+        try:
+            order = await exchange.create_order(
+                "BTC/USDT", OrderType.LIMIT, OrderSide.BUY, D("0.001"), D("40000"),
+                client_order_id=client_id,
+            )
+        except OrderStatusUnknown as exc:
+            assert exc.client_order_id == client_id  # noqa: PT017 - the id is the point
+            order = await exchange.get_order(None, "BTC/USDT", client_order_id=client_id)
+        except ExchangeLayerError:
+            assert not fault.processed  # refused before the venue acted: nothing placed
+            assert await exchange.get_open_orders("BTC/USDT") == []
+            return
+        opened = await exchange.get_open_orders("BTC/USDT")
+    assert order.client_order_id == client_id and order.status is OrderStatus.OPEN
+    assert [o.client_order_id for o in opened] == [client_id]  # exactly one: no duplicate
+
+
+BODY_FAULTS = [Fault.MALFORMED, Fault.TRUNCATED, Fault.EMPTY, Fault.WRONG_SHAPE, Fault.HTML]
+READS = {
+    Operation.TICKER: lambda ex: ex.get_ticker("BTC/USDT"),
+    Operation.ORDER_BOOK: lambda ex: ex.get_order_book("BTC/USDT", 5),
+    Operation.BALANCE: lambda ex: ex.get_balance(),
+    Operation.OPEN_ORDERS: lambda ex: ex.get_open_orders("BTC/USDT"),
+    Operation.MY_TRADES: lambda ex: ex.get_trades("BTC/USDT"),
+    Operation.POSITIONS: lambda ex: ex.get_positions(),
+}
+
+
+@pytest.mark.parametrize("venue", VENUES)
+@pytest.mark.parametrize("operation", list(READS))
+@pytest.mark.parametrize("fault", BODY_FAULTS, ids=lambda f: f.value)
+async def test_a_garbled_answer_is_never_returned_as_data(
+    venue_simulator: Simulator, venue: str, operation: str, fault: Fault
+) -> None:
+    """A body of the wrong shape must not read as "no balances" or "no open orders"."""
+    sim = venue_simulator
+    async with await connect(sim, venue, retry=NO_RETRY) as exchange:
+        await exchange.get_symbols()
+        await exchange.get_symbols("futures")  # type: ignore[arg-type]
+        sim.faults.add(fault, operation=operation)
+        with pytest.raises(ExchangeLayerError) as info:
+            await READS[operation](exchange)
+    assert type(info.value).__module__ == "exchlayer.errors"
+    assert sim.faults.count(fault) >= 1
+
+
+@pytest.mark.parametrize("venue", VENUES)
+async def test_clock_skew_is_resynchronised(venue_simulator: Simulator, venue: str) -> None:
+    sim = venue_simulator
+    async with await connect(sim, venue, retry=QUICK) as exchange:
+        await exchange.get_balance()
+        sim.skew_clock(90_000)  # the venue is now 90 s ahead of us
+        balances = await exchange.get_balance()
+        order = await exchange.create_order(
+            "BTC/USDT", OrderType.LIMIT, OrderSide.BUY, D("0.001"), D("40000")
+        )
+    assert balances and order.status is OrderStatus.OPEN
