@@ -96,8 +96,9 @@ def _ccxt_class(ccxt_id: str) -> type[Any]:
     # ccxt's exceptions do not say which HTTP status produced them, and some venues wrap a 5xx
     # in a JSON body ccxt reads as a permanent refusal. Annotate every error ccxt raises from
     # a response with its status and Retry-After, so translation can tell.
-    def handle_errors(self: Any, code: Any, reason: Any, url: Any, method: Any, headers: Any,
-                      *rest: Any) -> Any:
+    def handle_errors(  # noqa: PLR0917 - ccxt's own signature
+        self: Any, code: Any, reason: Any, url: Any, method: Any, headers: Any, *rest: Any
+    ) -> Any:
         try:
             return base.handle_errors(self, code, reason, url, method, headers, *rest)
         except Exception as exc:
