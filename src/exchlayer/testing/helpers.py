@@ -30,6 +30,8 @@ class SimulatedVenue:
 SIMULATED_VENUES: dict[str, SimulatedVenue] = {
     "binance": SimulatedVenue("binance", testnet="demo"),
     "binanceus": SimulatedVenue("binance", live="binanceus"),
+    "bingx": SimulatedVenue("bingx", testnet="vst"),
+    "bitget": SimulatedVenue("bitget", testnet="demo"),
 }
 """exchlayer exchange name -> simulator venue and environments. Plugins may add theirs."""
 

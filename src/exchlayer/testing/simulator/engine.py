@@ -392,6 +392,7 @@ class OrderRequest:
     reduce_only: bool = False
     client_order_id: str | None = None
     spawn_on_trigger: bool = False  # on trigger, a new child order (new id) does the work
+    check_min_notional: bool = True  # False where a venue has no minimum order value (KuCoin perps)
 
 
 @dataclass
@@ -1042,7 +1043,8 @@ class Engine:
             raise InvalidOrderRequest("stop price is required")
         if req.amount is None and req.quote_amount is None:
             raise InvalidOrderRequest("amount is required")
-        if req.quote_amount is not None and (req.type is not OrderType.MARKET or inst.is_swap):
+        if req.quote_amount is not None and (req.type.has_limit_price or inst.is_swap):
+            # spot market orders, and market-type triggers (a buy's cost, e.g. Gate price orders)
             raise InvalidOrderRequest("a quote amount is only valid for spot market orders")
         for label, px in (("price", req.price), ("stop price", req.stop_price)):
             if px is None:
@@ -1068,7 +1070,11 @@ class Engine:
             if req.quote_amount <= 0:
                 raise FilterFailure(Filter.MIN_NOTIONAL, "quote amount must be positive", inst)
             notional = req.quote_amount
-        if notional < inst.min_notional and not (inst.is_swap and req.reduce_only):
+        if (
+            req.check_min_notional
+            and notional < inst.min_notional
+            and not (inst.is_swap and req.reduce_only)
+        ):
             raise FilterFailure(Filter.MIN_NOTIONAL, f"notional {notional} too small", inst)
 
     @staticmethod
@@ -1480,7 +1486,7 @@ class Engine:
                 amount=order.amount,
                 price=order.price if child_type is OrderType.LIMIT else None,
                 stop_price=None,
-                quote_amount=None,
+                quote_amount=order.quote_amount,
                 time_in_force=order.time_in_force,
                 post_only=False,
                 reduce_only=order.reduce_only,

@@ -179,6 +179,8 @@ class VenueModule(abc.ABC):
 #: Venue name -> module that defines ``VENUE`` (imported lazily, on first use).
 BUILTIN_VENUES: dict[str, str] = {
     "binance": "exchlayer.testing.simulator.venues.binance",
+    "bingx": "exchlayer.testing.simulator.venues.bingx",
+    "bitget": "exchlayer.testing.simulator.venues.bitget",
 }
 
 _registered: dict[str, type[VenueModule]] = {}

@@ -1,0 +1,375 @@
+"""BingX: spot and USDT-margined perpetual swaps, both through ccxt's one ``bingx`` class.
+
+Quirks absorbed here:
+
+- One ccxt class and one host (``open-api.bingx.com``) serve both trade types; the futures
+  wallet is a separate account: ``get_balance(trade_type=FUTURES)`` reads it (ccxt needs
+  ``type=swap`` there, and for open orders without a symbol).
+- Market loading cannot be narrowed by ccxt options (ccxt always asks for spot, USDT-M and
+  coin-M contracts); the private currency list (``wallets/v1/capital/config/getall``) is skipped,
+  so loading markets needs no key permission and makes no private call.
+- ``is_testnet=True`` uses BingX's VST environment (``open-api-vst.bingx.com``, virtual USDT),
+  which has perpetual swaps only. A testnet connector trades futures; spot calls raise
+  ``NotSupported`` before anything is sent, so nothing ever reaches the live host; its symbol
+  lists and exchange info cover futures. Create testnet connectors with
+  ``default_trade_type="futures"`` (with the spot default, ``test_connection`` and
+  ``get_balance()`` ask about spot and are refused too).
+- Orders are one-way mode: ccxt sends ``positionSide=BOTH`` and ``reduceOnly``; leverage is set
+  with ``side=BOTH``. ccxt leaves BingX's maximum leverage out of its markets: it is read from
+  the contract list (``maxLongLeverage``/``maxShortLeverage``), so an out-of-range leverage is
+  refused before any request.
+- BingX answers a new swap order with its id and type only: the order is read back once, so the
+  caller gets its status, fills and average price like on any other venue.
+- Spot stop (trigger-market) buys: ccxt insists on a quote-currency amount, while BingX takes a
+  base ``quantity``; the order is sent as ``TRIGGER_MARKET`` with the quantity, so amounts stay
+  in base currency as everywhere in exchlayer.
+- Client order ids: spot ``newClientOrderId`` allows letters, digits and ``_`` only (1-40); swap
+  ``clientOrderID`` is lower-cased by BingX. exchlayer ids (letters, digits, ``.``, ``_``, ``-``)
+  are stored escaped so that both survive exactly: ``_`` becomes ``__``, ``-`` ``_0``, ``.``
+  ``_1`` and a capital ``X`` ``_x`` (generated ids need no escaping); ids read back are
+  unescaped. The escaped id must fit BingX's 40 characters.
+- Errors BingX reports with a coarse or misleading code, refined from the message:
+  ``100421`` "timestamp mismatch" (ccxt: BadSymbol) is a clock error; the spot and swap
+  "order not exist" answers (``100400``, ``100421``, ``109414``, ``80018``; ccxt: BadRequest,
+  BadSymbol, ExchangeError) are ``OrderNotFound``; reduce-only, post-only, price-band and size
+  refusals (``101290``, ``101215``, ``101211``, ``100440``, ``101419``, ``101209``) are
+  ``InvalidOrder``; "system busy" answers (``80012``, which ccxt maps to InsufficientFunds,
+  ``100410``, ``100500``, ``100503``, ``109500``, ``110500``) are ``ExchangeUnavailable``.
+- ccxt's bingx signs with the raw local clock, ignoring the offset a clock resync measures; the
+  offset is applied, so a refused timestamp (``100421``) is recovered by one resync.
+- BingX's swap fills carry no trade id; each gets a stable one made of its order id, its fill
+  time and (for fills alike in both) its place in the answer.
+- Every BingX answer carries a numeric ``code``; a JSON answer without one (a proxy's, or
+  garbled) is refused as ``ExchangeUnavailable`` instead of reading as "no balances".
+- BingX refuses a signed request older than 5 s (its default ``recvWindow``; ccxt sends none),
+  which bounds how long an order of uncertain fate can still appear.
+- Swap books come in fixed depths (5, 10, 20, 50, 100, 500, 1000).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import partial
+from types import MappingProxyType
+from typing import Any
+
+from ..connector import parsing
+from ..connector.core import CcxtExchange, CcxtOrder, plain
+from ..connector.validation import OrderRequest
+from ..errors import (
+    AuthenticationError,
+    BadSymbol,
+    ClockSkew,
+    ExchangeLayerError,
+    ExchangeUnavailable,
+    InsufficientFunds,
+    InvalidOrder,
+    NotSupported,
+    OrderNotFound,
+)
+from ..models import (
+    Capabilities,
+    Market,
+    Order,
+    OrderSide,
+    OrderStatus,
+    OrderType,
+    TimeInForce,
+    TradeType,
+)
+
+__all__ = ["BingXExchange", "decode_client_order_id", "encode_client_order_id"]
+
+log = logging.getLogger("exchlayer")
+
+_BOTH = frozenset({TradeType.SPOT, TradeType.FUTURES})
+_WIRE_MAX = 40
+_CODE = re.compile(r'"code"\s*:\s*"?(-?\d+)')
+_ORDER_GONE = re.compile(
+    r"order (?:does not|doesn't|not) exist|not a valid order id", re.IGNORECASE
+)
+_UNKNOWN_SYMBOL = re.compile(r"(?:symbol|contract) not exist", re.IGNORECASE)
+_INVALID_ORDER_CODES = frozenset({"101290", "101215", "101211", "100440", "101419", "101209"})
+_BUSY_CODES = frozenset({"80012", "100410", "100500", "100503", "109500", "110500"})
+_AUTH_CODES = frozenset({"100001", "100412", "100413"})
+_ESCAPES = {"_": "__", "-": "_0", ".": "_1"}
+_UNESCAPES = {"_": "_", "0": "-", "1": "."}
+
+
+def encode_client_order_id(client_order_id: str) -> str:
+    """The form of an exchlayer client order id that BingX stores unchanged (``[a-z0-9_]``)."""
+    out = []
+    for char in client_order_id:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif "A" <= char <= "Z":
+            out.append("_" + char.lower())
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def decode_client_order_id(wire: str) -> str:
+    """The exchlayer id behind a BingX client order id; one exchlayer did not escape comes back
+    as it is."""
+    out = []
+    chars = iter(wire)
+    for char in chars:
+        if char != "_":
+            out.append(char)
+            continue
+        nxt = next(chars, "")
+        if nxt in _UNESCAPES:
+            out.append(_UNESCAPES[nxt])
+        elif "a" <= nxt <= "z":
+            out.append(nxt.upper())
+        else:
+            return wire  # not an escaped id: someone else's
+    return "".join(out)
+
+
+def _adjusted_nonce(client: Any) -> int:
+    """ccxt's bingx signs ``timestamp`` with the raw local clock; honour the offset a clock
+    resync measured (``options["timeDifference"]``), as ccxt's other venues do."""
+    offset = client.options.get("timeDifference", 0) or 0
+    return int(client.milliseconds() - offset)
+
+
+def _handle_errors(original: Any, *args: Any) -> Any:
+    """ccxt's bingx error check, plus: every BingX answer carries a numeric ``code``. A JSON
+    answer without one is not BingX's (a proxy's, or garbled), and ccxt would parse it into
+    empty results (no balances, no orders) instead of failing."""
+    # ccxt calls handle_errors(code, reason, url, method, headers, body, response, ...)
+    http_code, body, response = args[0], args[5], args[6]
+    if 200 <= http_code < 300 and response is not None and not (
+        isinstance(response, Mapping) and "code" in response
+    ):
+        from ccxt.base.errors import BadResponse
+
+        raise BadResponse(f"bingx answered without a code: {str(body)[:200]}")
+    return original(*args)
+
+
+def _parse_trades(original: Any, trades: Any, *args: Any, **kwargs: Any) -> Any:
+    """ccxt's parse_trades, after giving BingX's swap fills (which have no id) a stable one:
+    the order id, the fill time and, for fills alike in both, their place in the answer."""
+    if isinstance(trades, list):
+        seen: dict[tuple[str, str], int] = {}
+        for fill in trades:
+            if not isinstance(fill, dict) or any(k in fill for k in ("id", "fillId", "tradeId")):
+                continue
+            order_id = fill.get("orderId")
+            stamp = fill.get("filledTime") or fill.get("filledTm")
+            if order_id is None or stamp is None:
+                continue
+            key = (str(order_id), "".join(ch for ch in str(stamp) if ch.isdigit()))
+            n = seen[key] = seen.get(key, -1) + 1
+            fill["fillId"] = f"{key[0]}-{key[1]}-{n}"
+    return original(trades, *args, **kwargs)
+
+
+class BingXExchange(CcxtExchange):
+    """BingX spot and USDT-M perpetual swaps."""
+
+    name = "bingx"
+    display_name = "BingX"
+    capabilities = Capabilities(
+        trade_types=_BOTH,
+        order_types=frozenset(OrderType),
+        time_in_force=frozenset(TimeInForce),
+        testnet=frozenset({TradeType.FUTURES}),
+        positions=True,
+        leverage=True,
+        client_order_ids=True,
+        open_orders_without_symbol=_BOTH,
+        trades_without_symbol=frozenset(),
+    )
+    ccxt_ids = MappingProxyType({TradeType.SPOT: "bingx", TradeType.FUTURES: "bingx"})
+    testnet_modes = MappingProxyType({TradeType.FUTURES: "sandbox"})
+    client_order_id_prefix = "xl"
+    client_order_id_max_length = _WIRE_MAX
+    order_book_depths = MappingProxyType({TradeType.FUTURES: (5, 10, 20, 50, 100, 500, 1000)})
+    # BingX refuses a signed request older than recvWindow, 5 s unless sent (ccxt sends none)
+    order_timestamp_window = 5.0
+
+    # --- clients and trade types --------------------------------------------------------
+    def _client_config(self, trade_type: TradeType) -> dict[str, Any]:
+        config = super()._client_config(trade_type)
+        # the currency list is a private call that markets do not need
+        config["has"] = {"fetchCurrencies": False}
+        return config
+
+    def _client(self, trade_type: TradeType) -> Any:
+        # One ccxt client serves both trade types; in VST (sandbox) mode it would send spot
+        # calls to the VST host, which has no spot. Refuse them here, whichever came first.
+        if self._is_testnet and trade_type not in self.testnet_modes:
+            raise NotSupported(
+                f"{self.display_name}'s testnet (VST) has perpetual futures only; refusing to "
+                f"trade {trade_type.value} from a testnet connector (create it with "
+                "default_trade_type='futures')",
+                exchange=self.name,
+            )
+        client = super()._client(trade_type)
+        if not getattr(client, "_xl_adapted", False):
+            client.nonce = partial(_adjusted_nonce, client)
+            client.handle_errors = partial(_handle_errors, client.handle_errors)
+            client.parse_trades = partial(_parse_trades, client.parse_trades)
+            client._xl_adapted = True
+        return client
+
+    def _trade_types(self) -> list[TradeType]:
+        kinds = super()._trade_types()
+        if self._is_testnet:
+            kinds = [tt for tt in kinds if tt in self.testnet_modes]
+        return kinds
+
+    def _params(self, call: str, trade_type: TradeType, symbol: str | None) -> dict[str, Any]:
+        if call == "set_leverage":
+            return {"side": "BOTH"}  # one-way mode
+        if trade_type is TradeType.FUTURES and call in ("fetch_balance", "fetch_open_orders"):
+            return {"type": "swap"}  # no symbol to tell ccxt which account
+        return {}
+
+    # --- markets --------------------------------------------------------------------------
+    @staticmethod
+    def _to_market(raw: Mapping[str, Any]) -> Market:
+        market = CcxtExchange._to_market(raw)
+        info = raw.get("info")
+        if market.trade_type is not TradeType.FUTURES or market.max_leverage is not None:
+            return market
+        if not isinstance(info, Mapping):
+            return market
+        limits = [
+            parsing.to_decimal(info.get(key)) for key in ("maxLongLeverage", "maxShortLeverage")
+        ]
+        known = [value for value in limits if value is not None and value > 0]
+        return market.model_copy(update={"max_leverage": min(known)}) if known else market
+
+    # --- client order ids -----------------------------------------------------------------
+    def _check_client_order_id(self, client_order_id: str) -> str:
+        super()._check_client_order_id(client_order_id)
+        wire = encode_client_order_id(client_order_id)
+        if len(wire) > _WIRE_MAX:
+            raise InvalidOrder(
+                f"client_order_id {client_order_id!r} takes {len(wire)} characters on "
+                f"{self.display_name} once '_', '-', '.' and capitals are escaped; at most "
+                f"{_WIRE_MAX} fit"
+            )
+        return client_order_id
+
+    def _order_lookup(
+        self, call: str, order_id: str | None, client_order_id: str | None
+    ) -> tuple[str | None, dict[str, Any]]:
+        if client_order_id is not None:
+            return None, {"clientOrderID": encode_client_order_id(client_order_id)}
+        return order_id, {}
+
+    def _order(
+        self,
+        raw: Mapping[str, Any],
+        trade_type: TradeType,
+        symbol: str,
+        client_order_id: str | None,
+        market: Market,
+    ) -> Order:
+        order = super()._order(raw, trade_type, symbol, client_order_id, market)
+        update: dict[str, Any] = {}
+        if order.client_order_id:
+            update["client_order_id"] = decode_client_order_id(order.client_order_id)
+        if order.type is OrderType.STOP and not order.price:
+            update["price"] = None  # BingX reports "0" for a stop-market order's price
+        return order.model_copy(update=update) if update else order
+
+    # --- orders -----------------------------------------------------------------------------
+    async def _order_arguments(
+        self, order: OrderRequest, client_order_id: str, market: Market
+    ) -> CcxtOrder:
+        args = await super()._order_arguments(order, client_order_id, market)
+        params = {**args.params, "clientOrderId": encode_client_order_id(client_order_id)}
+        if (
+            market.trade_type is TradeType.SPOT
+            and order.order_type is OrderType.STOP
+            and order.side is OrderSide.BUY
+            and order.stop_price is not None
+        ):
+            # ccxt refuses a spot trigger-market buy without a quote amount; BingX takes the
+            # base quantity. Name the wire type so ccxt sends quantity (and the stop price as
+            # the price, which BingX ignores for TRIGGER_MARKET).
+            return CcxtOrder("TRIGGER_MARKET", args.amount, plain(order.stop_price), params)
+        return args._replace(params=params)
+
+    async def create_order(
+        self,
+        symbol: str,
+        order_type: OrderType,
+        side: OrderSide,
+        amount: Decimal,
+        price: Decimal | None = None,
+        *,
+        stop_price: Decimal | None = None,
+        trade_type: TradeType | None = None,
+        time_in_force: TimeInForce | None = None,
+        reduce_only: bool = False,
+        client_order_id: str | None = None,
+    ) -> Order:
+        order = await super().create_order(
+            symbol,
+            order_type,
+            side,
+            amount,
+            price,
+            stop_price=stop_price,
+            trade_type=trade_type,
+            time_in_force=time_in_force,
+            reduce_only=reduce_only,
+            client_order_id=client_order_id,
+        )
+        if order.trade_type is not TradeType.FUTURES or order.status is not OrderStatus.UNKNOWN:
+            return order
+        # BingX answers a swap order with its id and type only: read it back.
+        try:
+            return await self.get_order(order.id, order.symbol, trade_type=TradeType.FUTURES)
+        except ExchangeLayerError as exc:
+            log.warning(
+                "%s: order %s was placed but could not be read back: %s", self.name, order.id, exc
+            )
+            return order.model_copy(
+                update={
+                    "type": order_type,
+                    "amount": amount,
+                    "remaining": amount,
+                    "price": price,
+                    "stop_price": stop_price,
+                }
+            )
+
+    # --- errors -----------------------------------------------------------------------------
+    def _refine_error(
+        self, exc: BaseException, message: str
+    ) -> type[ExchangeLayerError] | None:
+        match = _CODE.search(message)
+        if match is None:
+            return None
+        code = match.group(1)
+        lowered = message.lower()
+        if "timestamp" in lowered and ("mismatch" in lowered or "invalid" in lowered):
+            return ClockSkew
+        if code in _AUTH_CODES:
+            return AuthenticationError
+        if _ORDER_GONE.search(message):
+            return OrderNotFound
+        if _UNKNOWN_SYMBOL.search(message):
+            return BadSymbol
+        if code in _BUSY_CODES and ("busy" in lowered or "unavailable" in lowered):
+            return ExchangeUnavailable
+        if code in ("109400", "80001") and (
+            "margin is not enough" in lowered or "margin not enough" in lowered
+            or "insufficient margin" in lowered
+        ):
+            return InsufficientFunds
+        if code in _INVALID_ORDER_CODES:
+            return InvalidOrder
+        return None

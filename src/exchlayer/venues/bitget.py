@@ -1,0 +1,377 @@
+"""Bitget: spot and USDT-margined perpetual futures, both on ccxt ``bitget`` (classic v2 API).
+
+Quirks absorbed here:
+
+- API keys come with a passphrase: a connector with credentials but no passphrase is refused at
+  construction (``ConfigurationError``).
+- One ccxt class serves both trade types, on one host (``api.bitget.com``); spot and futures
+  keep separate wallets (``get_balance(trade_type=FUTURES)`` reads the USDT-M futures account).
+- The classic v2 API is pinned (ccxt option ``uta=False``). Without it ccxt probes
+  ``/api/v3/account/settings`` on first use and switches to the unified-account API when that
+  answers; a unified account's classic endpoints answer ``40085`` (``PermissionDenied``).
+- Market loading reads the coin list, spot symbols, margin currencies and the contracts of all
+  six futures product types: ccxt 4.5.90 offers no option to narrow the product types, and spot
+  and futures share one client (and so one market list).
+- ``is_testnet=True`` is Bitget demo trading: the same host and the same symbols
+  (``BTC/USDT:USDT``, product type ``USDT-FUTURES``), with ccxt adding ``PAPTRADING: 1`` to every
+  request (``enable_demo_trading``; in ccxt 4.5.90 ``set_sandbox_mode`` does the same). It needs a
+  demo API key; a live key there (or a demo key live) is refused with ``40099``, raised as
+  ``AuthenticationError``. The live environment's simulated-coin markets (``SBTC/SUSDT:SUSDT``,
+  product type ``SUSDT-FUTURES``) are not demo trading and are not reachable from a demo key.
+- Placing an order answers only ``{orderId, clientOid}``: the order is read back, so
+  ``create_order`` returns its real status and fills. If that read fails, the placed order is
+  returned as far as it is known, with status ``UNKNOWN``.
+- A spot market *buy* is sized in quote currency on Bitget (``size`` = what to spend).
+  exchlayer's amounts are base currency: the cost is what buying ``amount`` through the current
+  asks costs (walking the book, rounded up to the price tick). The book can move between that
+  read and the fill, so the base amount bought can differ slightly from ``amount``.
+  A spot stop (trigger) market buy is placed with ``planType=amount``, so it stays in base.
+- Futures orders carry ``productType=USDT-FUTURES``, ``marginCoin=USDT`` and ``marginMode=crossed``
+  (cross margin); the account must be in one-way position mode (Bitget's default).
+- Stop and stop-limit orders are Bitget plan orders, with their own ids and endpoints:
+  ``get_order``, ``cancel_order`` and ``get_open_orders`` cover both kinds (ccxt's ``fetch_order``
+  knows only regular orders, so plan orders are found in the plan-order lists). Once a plan order
+  triggers, a regular order with a new id carries the fills: ``get_order`` on the plan order's id
+  follows it (``plan-sub-order``), so the stop order reads as filled.
+- A futures plan-order cancel always answers ``00000`` and lists what it could not cancel in
+  ``failureList`` (ccxt then returns an empty order): that counts as "no such open order".
+- Spot ``orderInfo`` answers an unknown order with an empty list; with a client order id ccxt
+  would then fail building its message, so lookups by client order id also pass it as the id.
+- Client order ids go in ``clientOid`` (at most 50 characters).
+- Error codes ccxt maps too coarsely: ``40099`` (wrong environment) -> ``AuthenticationError``;
+  ``43025`` (plan order does not exist; ccxt says ``InvalidOrder``) -> ``OrderNotFound``;
+  ``40786`` (duplicate clientOid), ``45111``/``45112`` (quantity below min / above max),
+  ``22002`` (reduce-only without a position) -> ``InvalidOrder``; ``40797`` (leverage above the
+  maximum) -> ``InvalidArgument``.
+- A signed request is refused once its timestamp is 30 s old, which bounds how long an order of
+  uncertain fate can still appear (see ``create_order``).
+- Futures books come in fixed depths (1, 5, 15, 50, 100); spot books hold at most 150 levels.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from decimal import ROUND_CEILING, Decimal
+from functools import partial
+from types import MappingProxyType
+from typing import Any
+
+from ..connector.core import CcxtExchange, CcxtOrder, plain
+from ..connector.validation import OrderRequest
+from ..errors import (
+    AuthenticationError,
+    ExchangeLayerError,
+    InvalidArgument,
+    InvalidOrder,
+    OrderNotFound,
+)
+from ..models import (
+    Capabilities,
+    Market,
+    Order,
+    OrderSide,
+    OrderType,
+    TimeInForce,
+    TradeType,
+)
+
+__all__ = ["BitgetExchange"]
+
+log = logging.getLogger("exchlayer")
+
+_BOTH = frozenset({TradeType.SPOT, TradeType.FUTURES})
+_CODE = re.compile(r'"code"\s*:\s*"?(\d+)')
+_REFINED: dict[str, type[ExchangeLayerError]] = {
+    "40099": AuthenticationError,  # exchange environment is incorrect (live key on demo, ...)
+    "43025": OrderNotFound,  # Plan order does not exist
+    "40786": InvalidOrder,  # Duplicate clientOid
+    "45111": InvalidOrder,  # less than the minimum order quantity
+    "45112": InvalidOrder,  # more than the maximum order quantity
+    "22002": InvalidOrder,  # No position to close (reduce-only)
+    "40797": InvalidArgument,  # Exceeded the maximum settable leverage
+}
+_OPTIONS: Mapping[str, Any] = {
+    "uta": False,  # the classic v2 API, never the unified-account one
+    "fetchMarkets": {"types": ["spot", "swap"]},
+    "defaultSubType": "linear",
+}
+_PRODUCT_TYPE = "USDT-FUTURES"
+_BOOK_LEVELS = 100
+
+
+class BitgetExchange(CcxtExchange):
+    """Bitget spot and USDT-M perpetual futures."""
+
+    name = "bitget"
+    display_name = "Bitget"
+    capabilities = Capabilities(
+        trade_types=_BOTH,
+        order_types=frozenset(OrderType),
+        time_in_force=frozenset(TimeInForce),
+        testnet=_BOTH,
+        positions=True,
+        leverage=True,
+        client_order_ids=True,
+        open_orders_without_symbol=_BOTH,
+        trades_without_symbol=frozenset(),
+    )
+    ccxt_ids = MappingProxyType({TradeType.SPOT: "bitget", TradeType.FUTURES: "bitget"})
+    ccxt_options = MappingProxyType({TradeType.SPOT: _OPTIONS, TradeType.FUTURES: _OPTIONS})
+    testnet_modes = MappingProxyType({TradeType.SPOT: "demo", TradeType.FUTURES: "demo"})
+    requires_passphrase = True
+    # clientOid: at most 50 characters (Bitget error 40305)
+    client_order_id_prefix = "xl"
+    client_order_id_max_length = 50
+    order_book_depths = MappingProxyType({TradeType.FUTURES: (1, 5, 15, 50, 100)})
+    # ACCESS-TIMESTAMP must be within 30 s of Bitget's clock
+    order_timestamp_window = 30.0
+    trigger_order_params = MappingProxyType(
+        {TradeType.SPOT: {"trigger": True}, TradeType.FUTURES: {"trigger": True}}
+    )
+
+    # --- the ccxt client ------------------------------------------------------------------
+    def _client(self, trade_type: TradeType) -> Any:
+        client = super()._client(trade_type)
+        if "cancel_order" not in vars(client):
+            # Bitget answers a futures plan-order cancel it could not do with code 00000 and
+            # the order in failureList; ccxt returns an order without an id. Make that what it
+            # means, "no such open order", so cancels and lookups treat it like any other venue.
+            client.cancel_order = partial(_checked_cancel, client.cancel_order)
+        return client
+
+    def _params(self, call: str, trade_type: TradeType, symbol: str | None) -> dict[str, Any]:
+        if trade_type is TradeType.FUTURES and call in ("fetch_balance", "fetch_open_orders"):
+            # without a symbol ccxt would ask the spot account
+            return {"type": "swap"}
+        return {}
+
+    def _valid_payload(self, kind: str, raw: Any) -> bool:
+        if kind == "order" and _ids_only(raw):
+            return True  # Bitget answers a new order with its ids only (read back in _place)
+        return super()._valid_payload(kind, raw)
+
+    def _refine_error(self, exc: BaseException, message: str) -> type[ExchangeLayerError] | None:
+        match = _CODE.search(message)
+        return _REFINED.get(match.group(1)) if match else None
+
+    # --- placing orders -------------------------------------------------------------------
+    async def _order_arguments(
+        self, order: OrderRequest, client_order_id: str, market: Market
+    ) -> CcxtOrder:
+        args = await super()._order_arguments(order, client_order_id, market)
+        params = dict(args.params)
+        if order.trade_type is TradeType.FUTURES:
+            params["marginMode"] = "cross"  # sent as marginMode=crossed
+        elif order.side is OrderSide.BUY and order.order_type is OrderType.MARKET:
+            params["cost"] = plain(await self._market_buy_cost(order, market))
+        elif order.side is OrderSide.BUY and order.order_type is OrderType.STOP:
+            # a plan order can be sized in base (planType=amount) even for a market buy
+            params.update(
+                planType="amount", size=args.amount, createMarketBuyOrderRequiresPrice=False
+            )
+        return args._replace(params=params)
+
+    async def _market_buy_cost(self, order: OrderRequest, market: Market) -> Decimal:
+        """What buying ``order.amount`` through the current asks costs, rounded up to the tick."""
+        client = self._client(TradeType.SPOT)
+        book = await self._read(
+            TradeType.SPOT,
+            lambda: client.fetch_order_book(order.symbol, _BOOK_LEVELS),
+            kind="order_book",
+        )
+        asks = book.get("asks") or []
+        if not asks:
+            ticker = await self._read(
+                TradeType.SPOT, lambda: client.fetch_ticker(order.symbol), kind="ticker"
+            )
+            last = ticker.get("ask") or ticker.get("last")
+            asks = [(Decimal(repr(last)), order.amount)] if last else []
+        if not asks:
+            raise InvalidOrder(f"{order.symbol} has no price to size a market buy with")
+        left, cost = order.amount, Decimal(0)
+        for price, size in asks:
+            take = min(Decimal(size), left)
+            cost += take * Decimal(price)
+            left -= take
+            if left <= 0:
+                break
+        if left > 0:  # deeper than the book we read: the rest at its worst price
+            cost += left * Decimal(asks[-1][0])
+        tick = market.price_tick
+        if tick:
+            cost = (cost / tick).to_integral_value(ROUND_CEILING) * tick
+        return cost
+
+    async def _place(
+        self, trade_type: TradeType, symbol: str, side: OrderSide, args: CcxtOrder, cid: str
+    ) -> Mapping[str, Any]:
+        raw = await super()._place(trade_type, symbol, side, args, cid)
+        if raw.get("status") is not None:
+            return raw  # found by a lookup after an uncertain answer: complete already
+        # Bitget answers a new order with its ids only: read it back
+        params: dict[str, Any] = {"trigger": True} if "triggerPrice" in args.params else {}
+        try:
+            found: Mapping[str, Any] = await self._fetch_order(
+                trade_type, str(raw.get("id")), symbol, params
+            )
+            return found
+        except ExchangeLayerError as exc:
+            log.warning(
+                "%s create_order %s: placed as %s, but reading it back failed: %s",
+                self.name,
+                symbol,
+                raw.get("id"),
+                exc,
+            )
+        return {
+            **raw,
+            "type": args.type,
+            "side": side.value,
+            "amount": args.amount,
+            "price": args.price,
+            "triggerPrice": args.params.get("triggerPrice"),
+            "clientOrderId": raw.get("clientOrderId") or cid,
+        }
+
+    # --- looking orders up ----------------------------------------------------------------
+    def _order_lookup(
+        self, call: str, order_id: str | None, client_order_id: str | None
+    ) -> tuple[str | None, dict[str, Any]]:
+        if client_order_id is not None:
+            # ccxt names the id in its "not found" message (and fails on None)
+            return client_order_id, {"clientOrderId": client_order_id}
+        return order_id, {}
+
+    async def _fetch_order(
+        self, trade_type: TradeType, order_id: str | None, symbol: str, params: Mapping[str, Any]
+    ) -> Any:
+        """A regular order from ccxt's ``fetch_order``; else a plan order from the plan lists
+        (``params["trigger"]`` looks at plan orders only)."""
+        client = self._client(trade_type)
+        query = {k: v for k, v in params.items() if k != "trigger"}
+        if not params.get("trigger"):
+            try:
+                return await self._read(
+                    trade_type, partial(client.fetch_order, order_id, symbol, query), kind="order"
+                )
+            except OrderNotFound:
+                pass
+        plan = await self._find_plan_order(trade_type, order_id, symbol, query)
+        return await self._complete_order(trade_type, plan, symbol)
+
+    async def _find_plan_order(
+        self, trade_type: TradeType, order_id: str | None, symbol: str, params: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        client = self._client(trade_type)
+        cid = params.get("clientOrderId")
+        query: dict[str, Any] = {"trigger": True}
+        if trade_type is TradeType.FUTURES:
+            # the futures plan lists filter by id on the venue; the spot ones do not
+            query.update({"clientOid": cid} if cid else {"orderId": order_id})
+        for method in (client.fetch_open_orders, client.fetch_canceled_and_closed_orders):
+            found = await self._read(
+                trade_type, partial(method, symbol, None, None, dict(query)), kind="orders"
+            )
+            for raw in found:
+                if (raw.get("clientOrderId") == cid) if cid else (raw.get("id") == order_id):
+                    return raw  # type: ignore[no-any-return]
+        raise OrderNotFound(
+            f"{self.display_name} has no order "
+            f"{'with client_order_id ' + repr(cid) if cid else repr(order_id)} on {symbol}"
+        )
+
+    async def _complete_order(
+        self, trade_type: TradeType, raw: Mapping[str, Any], symbol: str
+    ) -> Mapping[str, Any]:
+        info = raw.get("info")
+        if not _is_plan(info) or raw.get("status") != "closed":
+            return raw
+        assert isinstance(info, Mapping)
+        # an executed plan order: the fills live on the order it placed
+        child_id = await self._plan_child(trade_type, str(raw.get("id")))
+        if child_id is None:
+            return raw
+        client = self._client(trade_type)
+        child: Mapping[str, Any] = await self._read(
+            trade_type, partial(client.fetch_order, child_id, symbol, {}), kind="order"
+        )
+        return {
+            **child,
+            "id": raw.get("id"),
+            "clientOrderId": raw.get("clientOrderId") or child.get("clientOrderId"),
+            "type": raw.get("type") or child.get("type"),
+            "triggerPrice": raw.get("triggerPrice"),
+            "timestamp": raw.get("timestamp") or child.get("timestamp"),
+            "info": {**info, "executedOrder": child.get("info")},
+        }
+
+    async def _plan_child(self, trade_type: TradeType, plan_id: str) -> str | None:
+        client = self._client(trade_type)
+        if trade_type is TradeType.FUTURES:
+            request = {
+                "planOrderId": plan_id,
+                "productType": _PRODUCT_TYPE,
+                "planType": "normal_plan",
+            }
+            response = await self._read(
+                trade_type, partial(client.privateMixGetV2MixOrderPlanSubOrder, request)
+            )
+        else:
+            # not among ccxt's implicit methods: a signed request through ccxt all the same
+            response = await self._read(
+                trade_type,
+                partial(
+                    client.request,
+                    "v2/spot/trade/plan-sub-order",
+                    ["private", "spot"],
+                    "GET",
+                    {"planOrderId": plan_id},
+                ),
+            )
+        rows = response.get("data") if isinstance(response, Mapping) else None
+        for row in rows or []:
+            if isinstance(row, Mapping) and row.get("orderId"):
+                return str(row["orderId"])
+        return None
+
+    def _order(
+        self,
+        raw: Mapping[str, Any],
+        trade_type: TradeType,
+        symbol: str,
+        client_order_id: str | None,
+        market: Market,
+    ) -> Order:
+        info = raw.get("info")
+        if raw.get("amount") is None and _is_plan(info):
+            assert isinstance(info, Mapping)
+            if str(info.get("planType", "")).upper() == "AMOUNT":
+                # ccxt reads a spot market buy's size as its cost; a plan order's is base
+                raw = {**raw, "amount": info.get("size")}
+        return super()._order(raw, trade_type, symbol, client_order_id, market)
+
+
+def _ids_only(raw: object) -> bool:
+    """Whether ccxt's order is Bitget's answer to a new order: ``{orderId, clientOid}``."""
+    if not isinstance(raw, Mapping) or raw.get("id") is None or raw.get("status") is not None:
+        return False
+    info = raw.get("info")
+    return isinstance(info, Mapping) and set(info) <= {"orderId", "clientOid"}
+
+
+def _is_plan(info: object) -> bool:
+    """Whether a ccxt order's raw payload is a Bitget plan (trigger) order."""
+    return isinstance(info, Mapping) and "planType" in info and "triggerPrice" in info
+
+
+async def _checked_cancel(
+    cancel: Any, order_id: str | None, symbol: str | None = None, params: Any = None
+) -> Any:
+    params = params or {}
+    order = await cancel(order_id, symbol, params)
+    is_futures = symbol is not None and ":" in symbol
+    if params.get("trigger") and is_futures and order.get("id") is None:
+        raise OrderNotFound(f"Bitget has no open plan order {order_id} on {symbol}")
+    return order
