@@ -14,7 +14,16 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal, SupportsIndex, overload
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+)
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 __all__ = [
@@ -125,8 +134,18 @@ def _aware_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
+def _plain(value: Decimal) -> str:
+    """A Decimal as plain digits for JSON (``0.0000001``, never ``1E-7``)."""
+    return format(value, "f")
+
+
 # Strict Decimal: a float (or int, or str) in a money field is refused by pydantic-core, in C.
-Money = Annotated[Decimal, Field(strict=True)]
+# In JSON, money is a string of plain digits, so no reader turns it into a float by accident.
+Money = Annotated[
+    Decimal,
+    Field(strict=True),
+    PlainSerializer(_plain, return_type=str, when_used="json"),
+]
 Timestamp = Annotated[datetime, AfterValidator(_aware_utc)]
 
 
@@ -270,9 +289,26 @@ class OrderBookLevel(tuple[Decimal, Decimal]):
         return core_schema.no_info_plain_validator_function(
             build,
             serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda level: {"price": level.price, "amount": level.amount}
+                lambda level, info: (
+                    {"price": _plain(level.price), "amount": _plain(level.amount)}
+                    if info.mode_is_json()
+                    else {"price": level.price, "amount": level.amount}
+                ),
+                info_arg=True,
             ),
         )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        decimal = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+        return {
+            "type": "object",
+            "title": "OrderBookLevel",
+            "properties": {"price": decimal, "amount": decimal},
+            "required": ["price", "amount"],
+        }
 
 
 class OrderBook(_Model):

@@ -135,6 +135,8 @@ class Portfolio(BaseModel):
     model_config = _FROZEN
 
     user: str | None
+    exchange: str | None = None
+    """Set when the portfolio covers one exchange only."""
     balances: dict[str, PortfolioBalance]
     errors: dict[int, str]
     """Connection id -> why its balance could not be read (it is left out of the sums)."""
@@ -511,19 +513,23 @@ class TradingService:
 
     # --- routed calls: market data ---------------------------------------------------------
     @overload
-    async def get_ticker(self, symbol: str, exchange: str) -> Ticker: ...
+    async def get_ticker(
+        self, symbol: str, exchange: str, *, user: str | None = None
+    ) -> Ticker: ...
     @overload
-    async def get_ticker(self, symbol: str, exchange: None = None) -> TickerSnapshot: ...
-    async def get_ticker(self, symbol: str, exchange: str | None = None) -> Ticker | TickerSnapshot:
-        """The ticker of ``symbol`` on one venue, or on every venue that has a connection,
-        concurrently, with the best bid and ask across them. Public data: served by
-        :meth:`market_data` connectors."""
+    async def get_ticker(
+        self, symbol: str, exchange: None = None, *, user: str | None = None
+    ) -> TickerSnapshot: ...
+    async def get_ticker(
+        self, symbol: str, exchange: str | None = None, *, user: str | None = None
+    ) -> Ticker | TickerSnapshot:
+        """The ticker of ``symbol`` on one venue, or on every venue that has a connection (of
+        ``user``: which venues others use is none of their business), concurrently, with the
+        best bid and ask across them. Public data: served by :meth:`market_data` connectors."""
         if exchange is not None:
             return await (await self.market_data(exchange)).get_ticker(symbol)
-        venues = {
-            name: await self.market_data(name)
-            for name in sorted({e.connection.exchange for e in self._entries.values()})
-        }
+        names = sorted({c.exchange for c in self.connections(user)})
+        venues = {name: await self.market_data(name) for name in names}
         results = await asyncio.gather(
             *(c.get_ticker(symbol) for c in venues.values()), return_exceptions=True
         )
@@ -669,27 +675,48 @@ class TradingService:
         )
 
     async def get_portfolio(
-        self, user: str | None = None, *, trade_type: TradeType | None = None
+        self,
+        user: str | None = None,
+        *,
+        exchange: str | None = None,
+        trade_type: TradeType | None = None,
     ) -> Portfolio:
-        """Balances summed per currency across the connections (of ``user``), read
-        concurrently; a connection that fails is reported in ``errors`` and left out."""
-        ids = [c.id for c in self.connections(user) if c.id is not None and c.has_credentials]
+        """Balances summed per currency across the connections (of ``user``, to ``exchange``),
+        read concurrently; a connection that fails is reported in ``errors`` and left out.
+
+        Raises:
+            ConnectionNotFound: ``exchange`` is given and no such connection exists.
+            ExchangeLayerError: every connection failed (there is nothing to sum): the first
+                connection's error.
+        """
+        name = exchange.strip().lower() if exchange is not None else None
+        ids = [
+            c.id for c in self.connections(user)
+            if c.id is not None and c.has_credentials and (name is None or c.exchange == name)
+        ]
+        if name is not None and not ids:
+            raise ConnectionNotFound(f"no connection to {name}", exchange=name)
         results = await asyncio.gather(
-            *(self.get_balance(cid, trade_type=trade_type) for cid in ids),
+            *(self.get_balance(cid, trade_type=trade_type, user=user) for cid in ids),
             return_exceptions=True,
         )
         rows: dict[str, list[tuple[int, Balance]]] = {}
         failures: dict[int, str] = {}
+        first_error: ExchangeLayerError | None = None
         for cid, result in zip(ids, results, strict=True):
             if isinstance(result, ExchangeLayerError):
                 failures[cid] = str(result)
+                first_error = first_error or result
                 continue
             if isinstance(result, BaseException):
                 raise result
             for balance in result:
                 rows.setdefault(balance.currency, []).append((cid, balance))
+        if first_error is not None and len(failures) == len(ids):
+            raise first_error
         return Portfolio(
             user=user,
+            exchange=name,
             balances={
                 currency: PortfolioBalance(
                     currency=currency,

@@ -45,3 +45,8 @@ def test_redacting_logger_does_no_work_when_disabled(caplog: pytest.LogCaptureFi
     with caplog.at_level(logging.INFO, logger="exchlayer.test.quiet"):
         logger.debug("%s", Exploding())
     assert caplog.messages == []
+
+
+def test_strings_too_short_to_be_real_secrets_are_not_masked() -> None:
+    redact = Redactor(["s", "pw", "LONGSECRET"])
+    assert redact("order does not exist; LONGSECRET") == "order does not exist; ***"

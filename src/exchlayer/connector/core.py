@@ -79,7 +79,8 @@ class CcxtOrder(NamedTuple):
     """The arguments of one ccxt ``create_order`` call (numbers as plain strings)."""
 
     type: str
-    amount: str
+    amount: str | int
+    """Plain digits; an ``int`` where the venue counts whole contracts (lots)."""
     price: str | None
     params: dict[str, Any]
 

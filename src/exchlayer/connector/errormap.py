@@ -89,8 +89,10 @@ def translate(
     """Build the exchlayer error for ``exc`` (the caller raises it ``from exc``)."""
     if isinstance(exc, xl.ExchangeLayerError):
         return exc
-    message = scrub(str(exc) or type(exc).__name__)
-    cls = (refine(exc, message) if refine is not None else None) or classify(exc)
+    text = str(exc) or type(exc).__name__
+    message = scrub(text)
+    # refine on the venue's own words; only the message kept in the error is scrubbed
+    cls = (refine(exc, text) if refine is not None else None) or classify(exc)
     status = getattr(exc, "xl_http_status", None)
     if isinstance(status, int) and status >= 500 and issubclass(cls, xl.PermanentError):
         # a 5xx is the venue failing, whatever its body says; the request may have been

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
-__all__ = ["REDACTED", "RedactingLogger", "Redactor"]
+__all__ = ["MIN_SECRET_LENGTH", "REDACTED", "RedactingLogger", "Redactor"]
 
 REDACTED = "***"
 
@@ -43,13 +43,21 @@ _QUOTED = re.compile(rf"""(['"](?:{_KEYS})['"]\s*:\s*)(['"])(.*?)\2""", re.IGNOR
 _PAIR = re.compile(rf"""(?<![A-Za-z0-9_-])((?:{_KEYS})=)([^&\s'"]+)""", re.IGNORECASE)
 
 
+MIN_SECRET_LENGTH = 6
+"""Shorter strings are not searched for: masking every "s" would garble the text, and real API
+keys, secrets and passphrases are longer (venues issue 32-64 characters; KuCoin and Bitget
+require passphrases of at least 7 and 8)."""
+
+
 class Redactor:
     """Replaces a fixed set of secret strings, and signature-like fields, with ``***``."""
 
     __slots__ = ("_pattern",)
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        unique = sorted({s for s in secrets if s}, key=len, reverse=True)
+        unique = sorted(
+            {s for s in secrets if len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True
+        )
         self._pattern = re.compile("|".join(re.escape(s) for s in unique)) if unique else None
 
     def __call__(self, text: str) -> str:
@@ -84,9 +92,3 @@ class RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
 
     def __repr__(self) -> str:
         return f"RedactingLogger({self.logger.name})"
-
-
-def redact_mapping(values: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``values`` with the values of sensitive keys masked."""
-    lowered = {k.lower() for k in _SENSITIVE_KEYS}
-    return {k: (REDACTED if k.lower() in lowered else v) for k, v in values.items()}

@@ -30,8 +30,10 @@ class SimulatedVenue:
 SIMULATED_VENUES: dict[str, SimulatedVenue] = {
     "binance": SimulatedVenue("binance", testnet="demo"),
     "binanceus": SimulatedVenue("binance", live="binanceus"),
+    "gateio": SimulatedVenue("gate", testnet="testnet"),
     "bingx": SimulatedVenue("bingx", testnet="vst"),
     "bitget": SimulatedVenue("bitget", testnet="demo"),
+    "kucoin": SimulatedVenue("kucoin"),
 }
 """exchlayer exchange name -> simulator venue and environments. Plugins may add theirs."""
 

@@ -179,8 +179,10 @@ class VenueModule(abc.ABC):
 #: Venue name -> module that defines ``VENUE`` (imported lazily, on first use).
 BUILTIN_VENUES: dict[str, str] = {
     "binance": "exchlayer.testing.simulator.venues.binance",
+    "gate": "exchlayer.testing.simulator.venues.gate",
     "bingx": "exchlayer.testing.simulator.venues.bingx",
     "bitget": "exchlayer.testing.simulator.venues.bitget",
+    "kucoin": "exchlayer.testing.simulator.venues.kucoin",
 }
 
 _registered: dict[str, type[VenueModule]] = {}

@@ -1,0 +1,435 @@
+"""Gate.io: spot and USDT-settled perpetual futures, both through ccxt's ``gate`` class.
+
+Quirks absorbed here:
+
+- One ccxt class and one host (``api.gateio.ws/api/v4``) serve spot and futures; the futures
+  wallet is separate (``get_balance(trade_type=FUTURES)`` reads it). Market loading is narrowed
+  to spot and USDT-settled swaps (no BTC-settled swaps, delivery futures or options); ccxt still
+  asks ``account/detail`` whether the key is a unified account, and reads ``spot/currencies``.
+- ``is_testnet=True`` uses Gate's testnet (``api-testnet.gateapi.io``, ccxt's sandbox mode;
+  keys from the testnet site), which serves spot and futures.
+- Client order ids travel in Gate's ``text`` field, which must start with ``t-``. The adapter
+  adds the prefix on the way out and strips it on the way back: ``"mybot-1"`` is sent as
+  ``t-mybot-1`` and comes back as ``"mybot-1"`` (texts without the prefix, such as ``apiv4``,
+  name the order's source and are not client ids). Gate allows 28 characters after the prefix;
+  ccxt 4.5.90 counts the prefix, and sends trigger-order texts unprefixed, so the adapter adds
+  the prefix itself and ids are at most 26 characters. Gate finds a spot order by its text only
+  while it is open (a futures order up to 60 s after it finished, a trigger order never):
+  lookups by client order id then search the symbol's open trigger orders and its finished
+  orders. ccxt cannot cancel by client id; the ``t-...`` text goes where the order id goes,
+  which Gate accepts.
+- Spot market buys are sized in quote currency on Gate (ccxt's
+  ``createMarketBuyOrderRequiresPrice``); exchlayer's amounts are in base currency. The adapter
+  reads the best ask and sends ``cost = amount x ask`` rounded up to the price tick. Gate reports
+  what it bought in ``filled_amount``, which becomes the order's ``amount`` and ``filled``: the
+  amount asked for when the best ask holds it and does not move before the order arrives;
+  otherwise a little more or less, and the spare quote (under one tick) stays in the account.
+  Market-type spot trigger orders that buy are sized the same way, at the trigger price: when
+  the market gaps past the trigger they buy ``cost / fill price``, a little less than asked.
+  Until one fires it reports the base amount its cost buys at the trigger price.
+- Futures sizes are whole contracts (``quanto_multiplier`` base units each, signed on the wire);
+  orders, fills, books and positions are converted from and to base currency. A cross-margin
+  position says leverage ``"0"``: its leverage is its ``cross_leverage_limit``.
+- Trigger (stop) orders are "price orders" with their own ids and endpoints
+  (``spot/price_orders``, ``futures/usdt/price_orders``); lookups, cancels and open-order lists
+  cover both kinds. Gate answers a new price order with ``{"id": N}`` only: the returned order
+  is completed from the request. Once one fires, Gate places a new order that carries the fills
+  (``fired_order_id`` / ``trade_id``): ``get_order`` on the trigger order's id follows it.
+- Gate's REST tickers carry no time: tickers are stamped with the time the answer arrived.
+  Orders that end without filling (``fok``, ``poc``, ``stp``, ...) are cancelled, as ccxt
+  already says for ``ioc``; ccxt's fee list (GT, fee, rebate) becomes the one fee charged.
+- Errors: ``REQUEST_EXPIRED`` (Timestamp more than 60 s off), which ccxt raises as an
+  authentication error, is ``ClockSkew``, so the connector resynchronises with Gate's clock;
+  an order request is refused after 60 s, which bounds the wait before an order that cannot be
+  found is known not to exist. Cancelling an order that already finished answers
+  ``ORDER_CLOSED``/``ORDER_CANCELLED``/``ORDER_FINISHED`` (ccxt: invalid order, or a generic
+  error): there is no open order, so ``cancel_order`` returns False. ``TRADE_RESTRICTED`` (an
+  account barred from trading) is ``PermissionDenied``, not insufficient funds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from functools import partial
+from types import MappingProxyType
+from typing import Any
+
+from ..connector.core import CcxtExchange, CcxtOrder, plain
+from ..connector.parsing import to_decimal
+from ..connector.validation import OrderRequest
+from ..errors import (
+    ClockSkew,
+    ExchangeLayerError,
+    InvalidOrder,
+    OrderNotFound,
+    PermissionDenied,
+)
+from ..models import (
+    Capabilities,
+    Market,
+    Order,
+    OrderSide,
+    OrderStatus,
+    OrderType,
+    Position,
+    Ticker,
+    TimeInForce,
+    TradeType,
+)
+
+__all__ = ["GateioExchange"]
+
+_BOTH = frozenset({TradeType.SPOT, TradeType.FUTURES})
+_TEXT_PREFIX = "t-"
+_LABEL = re.compile(r'"label"\s*:\s*"([A-Z_a-z]+)"')
+_REFINED: dict[str, type[ExchangeLayerError]] = {
+    "REQUEST_EXPIRED": ClockSkew,  # Timestamp more than 60 s from Gate's clock
+    "ORDER_CLOSED": OrderNotFound,  # cancel: the order already filled
+    "ORDER_CANCELLED": OrderNotFound,  # cancel: the order was already cancelled
+    "ORDER_FINISHED": OrderNotFound,  # cancel (futures): the order already finished
+    "TRADE_RESTRICTED": PermissionDenied,  # ccxt says InsufficientFunds
+}
+# Gate's ways for an order to end without filling that ccxt leaves unmapped (it maps "ioc").
+_ENDED = frozenset(
+    {"fok", "poc", "stp", "small", "depth_not_enough", "trader_not_enough",
+     "reduce_only", "reduce_out", "position_closed", "liquidate_cancelled"}
+)
+# Endpoints that answer a JSON list (GET); every other one answers an object.
+_LIST_ENDPOINTS = re.compile(
+    r"/api/v4/(spot/(currencies|currency_pairs|tickers|accounts|open_orders|orders|my_trades|"
+    r"price_orders)|margin/currency_pairs|options/underlyings|delivery/\w+/contracts|"
+    r"futures/\w+/(contracts|tickers|orders|my_trades|my_trades_timerange|price_orders|"
+    r"positions))$"
+)
+_CCXT_OPTIONS: Mapping[str, Any] = MappingProxyType(
+    {
+        "fetchMarkets": {"types": ["spot", "swap"]},
+        "swap": {"fetchMarkets": {"settlementCurrencies": ["usdt"]}},
+    }
+)
+
+
+def _id_only(raw: Any) -> bool:
+    """Whether ``raw`` is ccxt's parse of Gate's ``{"id": N}`` (a new price order)."""
+    info = raw.get("info") if isinstance(raw, Mapping) else None
+    return isinstance(info, Mapping) and set(info) == {"id"} and raw.get("id") is not None
+
+
+def _user_id(text: Any) -> str | None:
+    """The caller's client order id in Gate's ``text`` (``t-<id>``); other texts
+    (``apiv4``, ``api``, ``web``) name where an order came from, not a client id."""
+    if isinstance(text, str) and text.startswith(_TEXT_PREFIX) and len(text) > 2:
+        return text[2:]
+    return None
+
+
+class GateioExchange(CcxtExchange):
+    """Gate.io spot and USDT-settled perpetual futures."""
+
+    name = "gateio"
+    display_name = "Gate.io"
+    capabilities = Capabilities(
+        trade_types=_BOTH,
+        order_types=frozenset(OrderType),
+        time_in_force=frozenset(TimeInForce),
+        testnet=_BOTH,
+        positions=True,
+        leverage=True,
+        client_order_ids=True,
+        open_orders_without_symbol=_BOTH,
+        trades_without_symbol=_BOTH,
+    )
+    ccxt_ids = MappingProxyType({TradeType.SPOT: "gate", TradeType.FUTURES: "gate"})
+    ccxt_options = MappingProxyType(
+        {TradeType.SPOT: _CCXT_OPTIONS, TradeType.FUTURES: _CCXT_OPTIONS}
+    )
+    testnet_modes = MappingProxyType({TradeType.SPOT: "sandbox", TradeType.FUTURES: "sandbox"})
+    # text: "t-" + up to 28 of [0-9A-Za-z_.-]; ccxt 4.5.90 counts the "t-" in its 28
+    client_order_id_prefix = "xl"
+    client_order_id_max_length = 26
+    trigger_order_params = MappingProxyType(
+        {TradeType.SPOT: {"trigger": True}, TradeType.FUTURES: {"trigger": True}}
+    )
+    # Gate refuses a request whose Timestamp is more than 60 s from its clock (REQUEST_EXPIRED)
+    order_timestamp_window = 60.0
+
+    # --- answers -------------------------------------------------------------------------
+    def _json_shape(self, method: str, url: str) -> type | None:
+        return list if method == "GET" and _LIST_ENDPOINTS.search(url) else dict
+
+    def _valid_payload(self, kind: str, raw: Any) -> bool:
+        if kind == "order" and _id_only(raw):
+            return True  # Gate's whole answer to a new price (trigger) order: {"id": N}
+        if not super()._valid_payload(kind, raw):
+            return False
+        info = raw.get("info") if isinstance(raw, Mapping) else None
+        if kind == "balance":
+            # spot answers a list of accounts; ccxt wraps the futures account in one
+            return isinstance(info, list) and all(
+                isinstance(a, Mapping) and "currency" in a for a in info
+            )
+        if kind == "order_book":
+            return raw.get("nonce") is not None  # the book id asked for with with_id=true
+        return True
+
+    # --- errors ------------------------------------------------------------------------
+    def _refine_error(
+        self, exc: BaseException, message: str
+    ) -> type[ExchangeLayerError] | None:
+        match = _LABEL.search(message)
+        return _REFINED.get(match.group(1)) if match else None
+
+    # --- per-call params ---------------------------------------------------------------
+    def _params(self, call: str, trade_type: TradeType, symbol: str | None) -> dict[str, Any]:
+        # ccxt picks the spot endpoints unless told otherwise when no market says "swap"
+        if trade_type is TradeType.FUTURES and call in ("fetch_balance", "fetch_open_orders"):
+            return {"type": "swap"}
+        return {}
+
+    # --- placing orders -----------------------------------------------------------------
+    async def _order_arguments(
+        self, order: OrderRequest, client_order_id: str, market: Market
+    ) -> CcxtOrder:
+        args = await super()._order_arguments(order, client_order_id, market)
+        params = dict(args.params)
+        params["clientOrderId"] = _TEXT_PREFIX + client_order_id
+        if market.trade_type is not TradeType.SPOT:
+            return args._replace(params=params)
+        if order.order_type is OrderType.MARKET and order.side is OrderSide.BUY:
+            ask = await self._best_ask(market)
+            params["cost"] = plain(_ceil(order.amount * ask, _tick(market)))
+            return args._replace(params=params)
+        if order.order_type is OrderType.STOP:
+            # Gate's price order needs a price even for a market order (it ignores it)
+            assert order.stop_price is not None
+            amount = args.amount
+            if order.side is OrderSide.BUY:
+                # sized in quote like any market buy; ccxt rounds put.amount to the amount step
+                quantum = max(_tick(market), market.amount_step or _tick(market))
+                amount = plain(_ceil(order.amount * order.stop_price, quantum))
+            return CcxtOrder(args.type, amount, plain(order.stop_price), params)
+        return args._replace(params=params)
+
+    async def _best_ask(self, market: Market) -> Decimal:
+        client = self._client(TradeType.SPOT)
+        book = await self._read(
+            TradeType.SPOT, partial(client.fetch_order_book, market.symbol, 1), kind="order_book"
+        )
+        asks = book.get("asks") or []
+        if not asks:
+            raise InvalidOrder(
+                f"{market.symbol} has no asks: a market buy cannot be sized (Gate takes its "
+                "cost in quote currency)"
+            )
+        return Decimal(asks[0][0])
+
+    async def create_order(
+        self,
+        symbol: str,
+        order_type: OrderType,
+        side: OrderSide,
+        amount: Decimal,
+        price: Decimal | None = None,
+        *,
+        stop_price: Decimal | None = None,
+        trade_type: TradeType | None = None,
+        time_in_force: TimeInForce | None = None,
+        reduce_only: bool = False,
+        client_order_id: str | None = None,
+    ) -> Order:
+        order = await super().create_order(
+            symbol,
+            order_type,
+            side,
+            amount,
+            price,
+            stop_price=stop_price,
+            trade_type=trade_type,
+            time_in_force=time_in_force,
+            reduce_only=reduce_only,
+            client_order_id=client_order_id,
+        )
+        if order.type is not None or order.raw is None or set(order.raw) != {"id"}:
+            return order
+        # Gate answers a new price (trigger) order with {"id": N}: it is open, as sent.
+        kind = OrderType(order_type)
+        return order.model_copy(
+            update={
+                "type": kind,
+                "raw_type": kind.value,
+                "side": OrderSide(side),
+                "status": OrderStatus.OPEN,
+                "raw_status": None,
+                "amount": amount,
+                "filled": Decimal(0),
+                "remaining": amount,
+                "price": price,
+                "stop_price": stop_price,
+                "time_in_force": None if time_in_force is None else TimeInForce(time_in_force),
+                "reduce_only": reduce_only,
+            }
+        )
+
+    # --- finding orders -------------------------------------------------------------------
+    def _order_lookup(
+        self, call: str, order_id: str | None, client_order_id: str | None
+    ) -> tuple[str | None, dict[str, Any]]:
+        if client_order_id is None:
+            return order_id, {}
+        text = _TEXT_PREFIX + client_order_id
+        if call == "cancel_order":
+            return text, {}  # Gate takes the text in place of the id; ccxt has no other way
+        return None, {"clientOrderId": text}
+
+    async def _fetch_order(
+        self, trade_type: TradeType, order_id: str | None, symbol: str, params: Mapping[str, Any]
+    ) -> Any:
+        try:
+            return await super()._fetch_order(trade_type, order_id, symbol, params)
+        except OrderNotFound:
+            text = params.get("clientOrderId")
+            if order_id is not None or not isinstance(text, str):
+                raise
+            found = await self._search_by_text(trade_type, symbol, text)
+            if found is None:
+                raise
+            return await self._complete_order(trade_type, found, symbol)
+
+    async def _search_by_text(
+        self, trade_type: TradeType, symbol: str, text: str
+    ) -> Mapping[str, Any] | None:
+        """The order with Gate text ``text`` among the symbol's trigger and finished orders
+        (Gate finds a spot order by its text only while it is open, a price order never)."""
+        client = self._client(trade_type)
+        searches: tuple[tuple[Any, dict[str, Any]], ...] = (
+            (client.fetch_open_orders, {"trigger": True}),
+            (client.fetch_closed_orders, {}),
+            (client.fetch_closed_orders, {"trigger": True}),
+        )
+        for fetch, params in searches:
+            raws = await self._read(
+                trade_type, partial(fetch, symbol, None, None, params), kind="orders"
+            )
+            for raw in raws:
+                if raw.get("clientOrderId") == text:
+                    return raw  # type: ignore[no-any-return]
+        return None
+
+    async def _complete_order(
+        self, trade_type: TradeType, raw: Mapping[str, Any], symbol: str
+    ) -> Mapping[str, Any]:
+        info = raw.get("info")
+        if not isinstance(info, Mapping) or "trigger" not in info:
+            return raw
+        fired = info.get("fired_order_id") if trade_type is TradeType.SPOT else info.get("trade_id")
+        if not fired or str(fired) == "0":
+            return raw
+        client = self._client(trade_type)
+        child = await self._read(
+            trade_type, partial(client.fetch_order, str(fired), symbol), kind="order"
+        )
+        return {
+            **child,
+            "id": raw.get("id"),
+            "clientOrderId": raw.get("clientOrderId") or child.get("clientOrderId"),
+            "type": raw.get("type") or child.get("type"),
+            "triggerPrice": raw.get("triggerPrice"),
+            "timestamp": raw.get("timestamp") or child.get("timestamp"),
+            "info": {**info, "fired_order": child.get("info")},
+        }
+
+    # --- reading orders -------------------------------------------------------------------
+    def _order(
+        self,
+        raw: Mapping[str, Any],
+        trade_type: TradeType,
+        symbol: str,
+        client_order_id: str | None,
+        market: Market,
+    ) -> Order:
+        return super()._order(
+            _gate_order(raw, trade_type, market), trade_type, symbol, client_order_id, market
+        )
+
+    async def get_positions(self, symbol: str | None = None) -> list[Position]:
+        positions = await super().get_positions(symbol)
+        return [_cross_leverage(p) for p in positions]
+
+    async def get_ticker(self, symbol: str, *, trade_type: TradeType | None = None) -> Ticker:
+        ticker = await super().get_ticker(symbol, trade_type=trade_type)
+        if ticker.timestamp is None:
+            ticker = ticker.model_copy(update={"timestamp": datetime.now(timezone.utc)})
+        return ticker
+
+
+def _gate_order(raw: Mapping[str, Any], trade_type: TradeType, market: Market) -> dict[str, Any]:
+    """ccxt's order with Gate's own fields put back where ccxt guesses."""
+    fixed = dict(raw)
+    fixed["clientOrderId"] = _user_id(raw.get("clientOrderId"))
+    if raw.get("status") in _ENDED:
+        fixed["status"] = "canceled"
+    info = raw.get("info")
+    info = info if isinstance(info, Mapping) else {}
+    put = info.get("put")
+    put = put if isinstance(put, Mapping) else {}
+    fired = info.get("fired_order")
+    detail: Mapping[str, Any] = fired if isinstance(fired, Mapping) else info
+    if raw.get("type") == "market" and (
+        (put and not isinstance(fired, Mapping)) or to_decimal(raw.get("price")) == 0
+    ):
+        fixed["price"] = None  # Gate writes "0", or the trigger price, for market orders
+    if trade_type is TradeType.SPOT:
+        if (
+            detail.get("type") == "market"
+            and detail.get("side") == "buy"
+            and "filled_amount" in detail
+        ):
+            # ccxt divides the cost by the average price; Gate says what it bought
+            filled = to_decimal(detail.get("filled_amount")) or Decimal(0)
+            open_ = fixed.get("status") == "open"
+            fixed["filled"] = str(filled)
+            fixed["amount"] = None if open_ else str(filled)
+            fixed["remaining"] = None if open_ else "0"
+            fixed["cost"] = detail.get("filled_total")
+            fixed["average"] = detail.get("avg_deal_price") if filled else None
+        elif fired is None and put.get("type") == "market" and put.get("side") == "buy":
+            # a trigger order that has not bought yet: its amount is a cost in quote
+            # currency; the base amount it buys at the trigger price, to the amount step
+            trigger = info.get("trigger")
+            stop = to_decimal(trigger.get("price")) if isinstance(trigger, Mapping) else None
+            cost = to_decimal(put.get("amount"))
+            step = market.amount_step or Decimal("0.00000001")
+            if stop and cost is not None:
+                amount = (cost / stop / step).to_integral_value(ROUND_DOWN) * step
+                fixed["amount"] = str(amount)
+                fixed["remaining"] = str(amount)
+        fees = raw.get("fees")
+        if fixed.get("fee") is None and detail.get("fee") is not None and isinstance(fees, list):
+            # ccxt lists the GT fee, the fee and the rebate, in that order, and then gives up
+            # on a single fee: the fee is the one charged in fee_currency
+            main = 1 if detail.get("gt_fee") is not None else 0
+            if len(fees) > main:
+                fixed["fee"] = fees[main]
+    if (to_decimal(fixed.get("filled")) or 0) == 0 and to_decimal(fixed.get("average")) == 0:
+        fixed["average"] = None
+    return fixed
+
+
+def _cross_leverage(position: Position) -> Position:
+    """Gate writes leverage "0" for a cross-margin position; its leverage is the cross limit."""
+    raw = position.raw if isinstance(position.raw, Mapping) else {}
+    limit = to_decimal(raw.get("cross_leverage_limit"))
+    if position.leverage == 0 and limit:
+        return position.model_copy(update={"leverage": limit})
+    return position
+
+
+def _tick(market: Market) -> Decimal:
+    return market.price_tick or Decimal("0.00000001")
+
+
+def _ceil(value: Decimal, quantum: Decimal) -> Decimal:
+    return (value / quantum).to_integral_value(ROUND_CEILING) * quantum

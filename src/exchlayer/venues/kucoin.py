@@ -1,0 +1,339 @@
+"""KuCoin: spot (ccxt ``kucoin``) and USDT-margined perpetual futures (ccxt ``kucoinfutures``).
+
+Quirks absorbed here, so that user code is the same as for any other venue:
+
+- Two ccxt classes, two hosts (``api.kucoin.com`` spot, ``api-futures.kucoin.com`` futures), two
+  wallets: ``get_balance(trade_type=FUTURES)`` reads the futures account (USDT).
+- API keys come with a passphrase: a connector given a key and secret but no passphrase is refused
+  at construction (``ConfigurationError``), before any request.
+- KuCoin has no testnet or sandbox (ccxt's ``set_sandbox_mode`` raises ``TypeError``):
+  ``is_testnet=True`` raises ``NotSupported`` at construction.
+- Market loading is narrowed: the classic (not unified) account is assumed (``options.uta``) and
+  spot orders use the high-frequency endpoints (``options.hf``; KuCoin moved every account to
+  them), which saves the ``account/mode`` and ``hf/accounts/opened`` calls; the spot client loads
+  spot symbols only and skips the all-tickers fee download, the futures client contracts only.
+- Futures symbols: KuCoin names BTC ``XBT`` (``XBTUSDTM``); ccxt maps it to ``BTC/USDT:USDT``.
+  Futures sizes are whole lots of a contract multiplier (0.001 BTC for ``XBTUSDTM``); exchlayer
+  amounts stay in base currency and are converted both ways (orders, trades, positions, books and
+  the ticker's best bid/ask sizes). Lots travel as an ``int`` because ccxt's kucoin compares the
+  amount with ``1``.
+- Futures orders carry a ``leverage`` and a margin mode. exchlayer trades cross margin and sends
+  the symbol's cross leverage: the one set with :meth:`set_leverage`, else the venue's current
+  setting, read once per symbol (``getCrossUserLeverage``) and remembered.
+- Futures have no fill-or-kill (``NotSupported`` before anything is sent); spot has GTC, IOC, FOK
+  and post-only.
+- An order placement answers with the order id only: the connector reads the order back, so
+  ``create_order`` returns its real status, fills and prices.
+- Spot stop orders live apart (``/api/v1/stop-order``, ``vs…`` ids, no fills) and take a
+  direction: exchlayer's stop buys are sent as ``stop=entry`` (trigger at or above the stop
+  price) and stop sells as ``stop=loss``. Lookups, cancels and open-order lists cover both kinds.
+  Once a stop order triggers, KuCoin places a new order (new id, same client order id) that
+  carries the fills: ``get_order`` on the stop order's id follows it.
+- Futures stop orders trigger on the last price (``stopPriceType=TP``), keep their id, and are
+  listed apart (``/api/v1/stopOrders``) until they trigger.
+- Client order ids (``clientOid``): at most 40 letters, digits, ``_`` and ``-`` (no ``.``).
+  Listing open spot orders needs a symbol (HF endpoints); futures can list without one.
+- Spot fees are charged in the quote currency.
+- Errors: KuCoin answers a cancel of a finished futures order with ``100004`` ("Order is in not
+  cancelable state"), which ccxt raises as a bad request; exchlayer reads it as "not open" (so
+  ``cancel_order`` returns ``False``). ``400006``/``400007`` (IP not allowed, key lacks the
+  permission) are ``PermissionDenied`` rather than authentication failures.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from ..connector.core import CcxtExchange, CcxtOrder
+from ..connector.validation import OrderRequest
+from ..errors import (
+    ExchangeLayerError,
+    ExchangeUnavailable,
+    InvalidOrder,
+    NotSupported,
+    OrderNotFound,
+    PermissionDenied,
+)
+from ..models import (
+    Capabilities,
+    Market,
+    Order,
+    OrderSide,
+    OrderStatus,
+    OrderType,
+    Ticker,
+    TimeInForce,
+    TradeType,
+)
+
+__all__ = ["KucoinExchange"]
+
+log = logging.getLogger("exchlayer")
+
+_BOTH = frozenset({TradeType.SPOT, TradeType.FUTURES})
+_FUTURES = frozenset({TradeType.FUTURES})
+_ONE = Decimal(1)
+_CODE = re.compile(r'"code"\s*:\s*"?(\d+)')
+_REFINED: dict[str, type[ExchangeLayerError]] = {
+    "100004": OrderNotFound,  # Order is in not cancelable state (finished): not open any more
+    "400006": PermissionDenied,  # The IP address is not in the API whitelist
+    "400007": PermissionDenied,  # Access Denied: the key lacks the permission
+}
+
+
+class KucoinExchange(CcxtExchange):
+    """KuCoin spot (HF account) and USDT-margined perpetual futures."""
+
+    name = "kucoin"
+    display_name = "KuCoin"
+    capabilities = Capabilities(
+        trade_types=_BOTH,
+        order_types=frozenset(OrderType),
+        time_in_force=frozenset(TimeInForce),
+        testnet=frozenset(),
+        positions=True,
+        leverage=True,
+        client_order_ids=True,
+        open_orders_without_symbol=_FUTURES,
+        trades_without_symbol=_FUTURES,
+    )
+    ccxt_ids = MappingProxyType({TradeType.SPOT: "kucoin", TradeType.FUTURES: "kucoinfutures"})
+    ccxt_options = MappingProxyType(
+        {
+            TradeType.SPOT: {
+                "uta": False,
+                "hf": True,
+                "fetchMarkets": {"types": ["spot"], "fetchTickersFees": False},
+            },
+            TradeType.FUTURES: {
+                "uta": False,
+                "hf": True,
+                "fetchMarkets": {"types": ["swap"], "fetchTickersFees": False},
+            },
+        }
+    )
+    requires_passphrase = True
+    # KC-API-TIMESTAMP must be within 5 s of KuCoin's clock: an order request older than that
+    # is refused, so a lookup that does not find it afterwards is final
+    order_timestamp_window = 5.0
+    # clientOid: letters, digits, '_' and '-', at most 40 characters
+    client_order_id_prefix = "xl"
+    client_order_id_max_length = 40
+    order_book_depths = MappingProxyType(
+        {TradeType.SPOT: (20, 100), TradeType.FUTURES: (20, 100)}
+    )
+    trigger_order_params = MappingProxyType(
+        {TradeType.SPOT: {"trigger": True}, TradeType.FUTURES: {"trigger": True}}
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._leverages: dict[str, int] = {}
+
+    # --- hooks ------------------------------------------------------------------------------
+    def _refine_error(
+        self, exc: BaseException, message: str
+    ) -> type[ExchangeLayerError] | None:
+        match = _CODE.search(message)
+        if match:
+            return _REFINED.get(match.group(1))
+        if _is_unexplained(exc, message):
+            return ExchangeUnavailable
+        return None
+
+    def _check_client_order_id(self, client_order_id: str) -> str:
+        checked = super()._check_client_order_id(client_order_id)
+        if "." in checked:
+            raise InvalidOrder(
+                "KuCoin client order ids may hold only letters, digits, '_' and '-', "
+                f"got {client_order_id!r}"
+            )
+        return checked
+
+    async def _order_arguments(
+        self, order: OrderRequest, client_order_id: str, market: Market
+    ) -> CcxtOrder:
+        args = await super()._order_arguments(order, client_order_id, market)
+        params = dict(args.params)
+        if market.trade_type is TradeType.SPOT:
+            if order.stop_price is not None:
+                # KuCoin's default is "loss" (trigger at or below): say which way we mean
+                params["stop"] = "entry" if order.side is OrderSide.BUY else "loss"
+            return args._replace(params=params)
+        if order.time_in_force is TimeInForce.FOK:
+            raise NotSupported("KuCoin futures orders have no fill-or-kill (FOK) time in force")
+        if order.stop_price is not None:
+            # trigger on the last trade price (ccxt's default is the mark price, "MP")
+            params["stopPriceType"] = "TP"
+        params["marginMode"] = "cross"
+        leverage = await self._order_leverage(market.symbol)
+        if leverage is not None:
+            params["leverage"] = leverage
+        # Whole lots (core checked the amount against the lot step). ccxt's kucoin compares the
+        # amount with 1, which a string cannot do: the lot count travels as an int.
+        lots = int(Decimal(args.amount))
+        return args._replace(amount=lots, params=params)
+
+    def _json_shape(self, method: str, url: str) -> type | None:
+        return dict  # every answer is KuCoin's envelope, {"code": ..., "data": ...}
+
+    def _valid_payload(self, kind: str, raw: Any) -> bool:
+        if kind == "order" and _is_ack(raw):
+            return True  # an order placement answers {orderId, clientOid}: read back later
+        if not super()._valid_payload(kind, raw):
+            return False
+        if kind == "balance":
+            info = raw.get("info")
+            return isinstance(info, Mapping) and info.get("data") is not None
+        if kind == "order_book":
+            return raw.get("nonce") is not None  # the book's sequence
+        return True
+
+    async def _complete_order(
+        self, trade_type: TradeType, raw: Mapping[str, Any], symbol: str
+    ) -> Mapping[str, Any]:
+        info = raw.get("info")
+        if (
+            trade_type is not TradeType.SPOT
+            or not isinstance(info, Mapping)
+            or "stop" not in info
+            or info.get("status") != "TRIGGERED"
+        ):
+            return raw
+        try:
+            child = await self._client(trade_type).fetch_order(
+                None, symbol, {"clientOrderId": info.get("clientOid")}
+            )
+        except Exception as exc:
+            if not self._is_not_found(exc):
+                raise
+            # triggered, but the order it placed cannot be found: its fate is not known
+            return {**raw, "status": None}
+        return {
+            **child,
+            "id": raw.get("id"),
+            "clientOrderId": raw.get("clientOrderId") or child.get("clientOrderId"),
+            "type": raw.get("type") or child.get("type"),
+            "triggerPrice": raw.get("triggerPrice"),
+            "timestamp": raw.get("timestamp") or child.get("timestamp"),
+            "info": {**info, "triggeredOrder": child.get("info")},
+        }
+
+    # --- leverage -------------------------------------------------------------------------
+    async def _order_leverage(self, symbol: str) -> int | None:
+        """The cross leverage a futures order of ``symbol`` carries."""
+        known = self._leverages.get(symbol)
+        if known is None:
+            raw = await self._client(TradeType.FUTURES).fetch_leverage(symbol)
+            value = raw.get("longLeverage") if isinstance(raw, Mapping) else None
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 1:
+                known = self._leverages[symbol] = int(value)
+        return known
+
+    async def set_leverage(self, symbol: str, leverage: int) -> bool:
+        done = await super().set_leverage(symbol, leverage)
+        unified, _ = self._resolve(symbol, TradeType.FUTURES)
+        self._leverages[unified] = leverage
+        return done
+
+    # --- calls that need more than the generic connector ------------------------------------
+    async def get_ticker(self, symbol: str, *, trade_type: TradeType | None = None) -> Ticker:
+        ticker = await super().get_ticker(symbol, trade_type=trade_type)
+        if ticker.trade_type is not TradeType.FUTURES:
+            return ticker
+        with self._op("get_ticker", symbol):
+            size = (await self._market(ticker.symbol, TradeType.FUTURES)).contract_size
+        if size is None or size == _ONE:
+            return ticker
+        # the best bid/ask sizes are lots; exchlayer's amounts are in base currency
+        return ticker.model_copy(
+            update={
+                "bid_size": None if ticker.bid_size is None else ticker.bid_size * size,
+                "ask_size": None if ticker.ask_size is None else ticker.ask_size * size,
+            }
+        )
+
+    async def create_order(
+        self,
+        symbol: str,
+        order_type: OrderType,
+        side: OrderSide,
+        amount: Decimal,
+        price: Decimal | None = None,
+        *,
+        stop_price: Decimal | None = None,
+        trade_type: TradeType | None = None,
+        time_in_force: TimeInForce | None = None,
+        reduce_only: bool = False,
+        client_order_id: str | None = None,
+    ) -> Order:
+        placed = await super().create_order(
+            symbol,
+            order_type,
+            side,
+            amount,
+            price,
+            stop_price=stop_price,
+            trade_type=trade_type,
+            time_in_force=time_in_force,
+            reduce_only=reduce_only,
+            client_order_id=client_order_id,
+        )
+        if not _is_ack(placed.raw):
+            return placed  # already the whole order (found by client id after a lost answer)
+        # KuCoin answers with the order id only: read the order back for its status and fills.
+        tt = placed.trade_type
+        params: dict[str, Any] = {}
+        if stop_price is not None and tt is TradeType.SPOT:
+            params.update(self.trigger_order_params[TradeType.SPOT])
+        try:
+            with self._op("create_order", symbol):
+                market = await self._market(placed.symbol, tt)
+                raw = await self._fetch_order(tt, placed.id, placed.symbol, params)
+        except ExchangeLayerError as exc:
+            # The order stands; only reading it back failed. Say what was sent.
+            log.warning("%s: order %s was placed but could not be read back: %s",
+                        self.name, placed.id, exc)
+            return placed.model_copy(
+                update={
+                    "type": order_type,
+                    "side": side,
+                    "status": OrderStatus.UNKNOWN,
+                    "amount": amount,
+                    "price": price,
+                    "stop_price": stop_price,
+                    "time_in_force": time_in_force,
+                    "reduce_only": reduce_only,
+                }
+            )
+        return self._order(raw, tt, placed.symbol, placed.client_order_id, market)
+
+
+def _is_ack(raw: Any) -> bool:
+    """Whether ``raw`` (a ccxt order or its ``info``) is a bare placement acknowledgement."""
+    info = raw.get("info", raw) if isinstance(raw, Mapping) else None
+    return isinstance(info, Mapping) and "orderId" in info and "side" not in info
+
+
+def _is_unexplained(exc: BaseException, message: str) -> bool:
+    """Whether ``exc`` is ccxt's catch-all for a JSON answer without KuCoin's ``code``.
+
+    ccxt's kucoin raises a plain ``ExchangeError`` for any answer whose code is not ``200000``,
+    including answers that carry no code at all. KuCoin's own refusals always carry one, so
+    such an answer is not a refusal: it is a garbled or foreign body (a proxy's, say), and the
+    request may well have been processed.
+    """
+    if type(exc).__name__ != "ExchangeError" or not type(exc).__module__.startswith("ccxt"):
+        return False
+    _, _, body = message.partition(" ")
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return False
+    return not isinstance(answer, dict) or "code" not in answer
