@@ -45,18 +45,27 @@ def test_demo_shows_a_whole_trading_session(capsys: pytest.CaptureFixture[str]) 
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     for expected in (
-        "1. Tickers",
+        "1. Five venues, one interface",
+        "2. BTC/USDT on every venue",
+        "best bid 50000 on",
+        "3. An order life cycle on each venue",
         "BTC/USDT:USDT",
-        "2. Top of the BTC/USDT book",
-        "3. Balances",
+        "Top of the BTC/USDT book",
+        "Balances",
         "cancel_order -> True; status now CANCELED",
-        "5. A market order, filled",
+        "A market order, filled",
         "FILLED",
         "position, after BTC rises to 51,000",
         "closed with a reduce-only market sell",
         "HTTP requests answered by the simulator",
     ):
         assert expected in out, expected
+    for venue in ("binance", "gateio", "kucoin", "bingx", "bitget"):
+        row = next(
+            line for line in out.splitlines() if line.startswith(f"│ {venue} ") and "xl" in line
+        )
+        assert "OPEN" in row and "yes" in row and "FILLED" in row, row
+    assert "NO" not in out.split("2. BTC/USDT")[0]  # every connection tested fine
 
 
 def test_exchanges_command_lists_binance(capsys: pytest.CaptureFixture[str]) -> None:

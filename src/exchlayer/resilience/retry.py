@@ -88,11 +88,30 @@ async def retry_call(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> T:
     """Run ``call`` (which raises exchlayer errors) under ``policy``; a rate-limit refusal
-    waits at least its ``retry_after``."""
+    waits at least its ``retry_after``.
+
+    The first attempt runs directly: the retry machinery (tenacity) is only built once an
+    attempt has failed, so the common, successful call pays nothing for it.
+    """
     started = time.monotonic()
+    try:
+        return await call()
+    except Exception as exc:
+        if policy.attempts <= 1 or not _retryable(exc):
+            raise
+        first = exc
+    delay = policy.backoff(1)
+    if isinstance(first, RateLimitExceeded):
+        delay = max(delay, first.retry_after if first.retry_after is not None else 1.0)
+    remaining = policy.max_elapsed - (time.monotonic() - started)
+    if remaining <= 0:
+        raise first
+    log.info("retrying after %s (attempt 1 of %d, waiting %.2f s)", first, policy.attempts,
+             min(delay, remaining))
+    await sleep(min(delay, remaining))
 
     def wait(state: RetryCallState) -> float:
-        delay = policy.backoff(state.attempt_number)
+        delay = policy.backoff(state.attempt_number + 1)
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, RateLimitExceeded):
             delay = max(delay, exc.retry_after if exc.retry_after is not None else 1.0)
@@ -104,12 +123,13 @@ async def retry_call(
         log.info(
             "retrying after %s (attempt %d of %d, waiting %.2f s)",
             exc if isinstance(exc, ExchangeLayerError) else type(exc).__name__,
-            state.attempt_number, policy.attempts,
+            state.attempt_number + 1, policy.attempts,
             state.next_action.sleep if state.next_action else 0.0,
         )
 
     retrying = AsyncRetrying(
-        stop=stop_after_attempt(policy.attempts) | stop_after_delay(policy.max_elapsed),
+        stop=stop_after_attempt(policy.attempts - 1)
+        | stop_after_delay(max(0.0, policy.max_elapsed - (time.monotonic() - started))),
         wait=wait,
         retry=retry_if_exception(_retryable),
         reraise=True,
