@@ -92,7 +92,7 @@ def main(argv: list[str]) -> int:
         scripts = args or sorted(str(p) for p in (ROOT / "benchmarks").glob("*.py"))
         return max((run(py, script) for script in scripts), default=0)
     if command == "examples":
-        ensure_env("")
+        ensure_env("dev")  # the store and HTTP examples need the store and api extras
         for script in sorted((ROOT / "examples").glob("[!_]*.py")):
             print(f"$ python {script.relative_to(ROOT)}", flush=True)
             code = run(py, str(script))

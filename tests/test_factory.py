@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,25 +17,7 @@ from exchlayer import (
     TradeType,
 )
 from exchlayer.venues.binance import BinanceExchange
-
-PLUGIN_SOURCE = Path(__file__).parent / "plugins" / "exchlayer_binanceus"
-
-
-def install_distribution(
-    site: Path, package: str, version: str, entry_points: dict[str, str], source: Path | None
-) -> None:
-    """Lay a distribution out in ``site`` the way ``pip install`` does: package + dist-info."""
-    if source is not None:
-        shutil.copytree(source, site / package)
-    dist_info = site / f"{package}-{version}.dist-info"
-    dist_info.mkdir()
-    name = package.replace("_", "-")
-    (dist_info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-    )
-    lines = "\n".join(f"{k} = {v}" for k, v in entry_points.items())
-    (dist_info / "entry_points.txt").write_text(f"[exchlayer.exchanges]\n{lines}\n")
-    (dist_info / "RECORD").write_text("")
+from plugin_support import PLUGIN_SOURCE, install_distribution
 
 
 @pytest.fixture

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -274,3 +276,46 @@ async def test_futures_default_trade_type_option_reaches_the_connector(
     assert conn.id is not None
     (usdt,) = await service.get_balance(conn.id, "USDT")
     assert usdt.trade_type is TradeType.FUTURES
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+async def test_connections_are_saved_to_and_loaded_from_a_store(
+    venue_simulator: Simulator, tmp_path: object, kind: str
+) -> None:
+    from pathlib import Path
+
+    from exchlayer.store import MemoryConnectionStore, SQLiteConnectionStore
+
+    sim = venue_simulator
+    path = Path(str(tmp_path)) / "connections.db"
+
+    memory = MemoryConnectionStore()
+
+    def open_store() -> MemoryConnectionStore | SQLiteConnectionStore:
+        if kind == "memory":
+            return memory  # a process's memory outlives a service: the same object again
+        return SQLiteConnectionStore(path, key="a store passphrase for tests", scrypt_n=2**10)
+
+    def opened(store: object) -> Any:
+        return contextlib.nullcontext(store) if kind == "memory" else store
+
+    store = open_store()
+    async with opened(store):
+        async with TradingService(store=store, session=sim.client_session(),
+                                  health_check_interval=None) as first:
+            kept = await first.add_exchange_connection(connection(account(sim, "a1")))
+            gone = await first.add_exchange_connection(connection(account(sim, "a2")))
+            assert gone.id is not None
+            assert await first.remove_exchange_connection(gone.id)
+        assert [c.id for c in await store.list()] == [kept.id]
+    store = open_store()
+    async with opened(store), TradingService(store=store, session=sim.client_session(),
+                              health_check_interval=None) as second:
+        assert [c.id for c in second.connections()] == [kept.id]
+        assert kept.id is not None
+        status = (await second.get_connection_status())[kept.id]
+        assert status.connected  # the stored credentials work after the round trip
+        (usdt,) = await second.get_balance(kept.id, "USDT")
+        assert usdt.total == D("10000")
+        later = await second.add_exchange_connection(connection(account(sim, "a3")))
+        assert later.id is not None and later.id > kept.id
