@@ -48,7 +48,7 @@ async def main() -> None:
             uvicorn.Config(make_app(sim), host="127.0.0.1", port=0, log_level="warning")
         )
         serving = asyncio.create_task(server.serve())
-        while not server.started:  # uvicorn offers no event for this
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
             await asyncio.sleep(0.01)
         port = server.servers[0].sockets[0].getsockname()[1]
         base = f"http://127.0.0.1:{port}/api/v1/exchanges"
