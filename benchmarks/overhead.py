@@ -73,7 +73,8 @@ async def venue_spot(venue: str, calls: int, warmup: int) -> list[dict[str, Any]
     ccxt_id = cls.ccxt_ids[TradeType.SPOT]  # type: ignore[attr-defined]
     options = dict(cls.ccxt_options.get(TradeType.SPOT, {}))  # type: ignore[attr-defined]
     where = SIMULATED_VENUES[venue].venue
-    async with Simulator() as sim:
+    # the venue's own rate limits are off: this measures per-call cost, not throttling
+    async with Simulator(rate_limits=False) as sim:
         funds = {"USDT": D("100000000"), "BTC": D("1000")}
         sim.add_account(where, api_key="raw-key", secret="raw-secret",
                         passphrase="raw-passphrase", balances=funds)

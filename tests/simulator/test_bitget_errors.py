@@ -236,6 +236,9 @@ async def test_load_markets_calls_exactly_these_endpoints(make: MakeBitget, sim:
 
 
 async def test_order_errors(bitget: Any, sim: Simulator) -> None:
+    # a dozen refused orders back to back from unthrottled ccxt: more than Bitget's 10
+    # place-order requests per second per UID, which is not what this test is about
+    sim.rate_limits = False
     poor = sim.add_account(
         "bitget",
         api_key="poor",

@@ -334,7 +334,7 @@ class CcxtExchange(BaseExchange):
             # ccxt class and environment, shared by every connector that uses the backend
             rate = 1000.0 / float(client.rateLimit) * self.rate_limit_share
             limiter = self._rate_backend.limiter(
-                f"{self.name}:{ccxt_id}:{'test' if self._is_testnet else 'live'}",
+                self._rate_limit_key(ccxt_id),
                 rate=rate,
                 burst=max(rate, self.rate_limit_burst),
             )
@@ -589,6 +589,11 @@ class CcxtExchange(BaseExchange):
         if kind in ("order_book", "balance"):
             return isinstance(raw, Mapping)
         return True
+
+    def _rate_limit_key(self, ccxt_id: str) -> str:
+        """The budget the requests of ccxt class ``ccxt_id`` draw from: one per venue, ccxt
+        class and environment, unless the venue meters several classes together."""
+        return f"{self.name}:{ccxt_id}:{'test' if self._is_testnet else 'live'}"
 
     def _order_window(self, trade_type: TradeType) -> float | None:
         """Seconds after which the venue refuses an order request as too old (see

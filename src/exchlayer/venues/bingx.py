@@ -41,8 +41,16 @@ Quirks absorbed here:
   time and (for fills alike in both) its place in the answer.
 - Every BingX answer carries a numeric ``code``; a JSON answer without one (a proxy's, or
   garbled) is refused as ``ExchangeUnavailable`` instead of reading as "no balances".
-- BingX refuses a signed request older than 5 s (its default ``recvWindow``; ccxt sends none),
-  which bounds how long an order of uncertain fate can still appear.
+- BingX refuses a signed request older than its ``recvWindow`` (5 s unless sent), which bounds
+  how long an order of uncertain fate can still appear. ccxt sends none with orders; the adapter
+  sends ccxt's ``recvWindow`` option (5000 ms unless ``ccxt_options={"recvWindow": ms}``) with
+  every order, so a shorter window shortens the wait before an order that cannot be found is
+  known not to exist.
+- Rate limits: market data 500 per 10 s and 1,000 per minute per IP, account endpoints 2,000 per
+  10 s per IP, and each trading endpoint its own per-UID per-second limit (spot orders 5/s,
+  queries 10/s, swap orders 10/s, ...); over any, BingX restricts the client for 5 minutes.
+  ccxt's costs (10 units/s; 2 per order) fit those; its default burst would not, so the adapter
+  spends the budget evenly (burst 1 unit).
 - Swap books come in fixed depths (5, 10, 20, 50, 100, 500, 1000).
 """
 
@@ -192,8 +200,12 @@ class BingXExchange(CcxtExchange):
     client_order_id_prefix = "xl"
     client_order_id_max_length = _WIRE_MAX
     order_book_depths = MappingProxyType({TradeType.FUTURES: (5, 10, 20, 50, 100, 500, 1000)})
-    # BingX refuses a signed request older than recvWindow, 5 s unless sent (ccxt sends none)
+    # BingX refuses a signed request older than recvWindow, 5 s unless sent (ccxt sends none;
+    # the adapter sends ccxt's recvWindow option with orders, see _order_window)
     order_timestamp_window = 5.0
+    # BingX meters trading endpoints per UID and second (spot orders 5/s at ccxt's cost of 2
+    # units, 10 units/s): a burst beyond the rate would exceed them, so the budget is spent evenly
+    rate_limit_burst = 1.0
 
     # --- clients and trade types --------------------------------------------------------
     def _client_config(self, trade_type: TradeType) -> dict[str, Any]:
@@ -284,11 +296,26 @@ class BingXExchange(CcxtExchange):
         return order.model_copy(update=update) if update else order
 
     # --- orders -----------------------------------------------------------------------------
+    def _recv_window_ms(self, trade_type: TradeType) -> int:
+        window = self._client(trade_type).options.get("recvWindow")
+        if isinstance(window, int) and not isinstance(window, bool) and window > 0:
+            return window
+        return int(self.order_timestamp_window * 1000)
+
+    def _order_window(self, trade_type: TradeType) -> float | None:
+        # the recvWindow each order is sent with (see _order_arguments)
+        return self._recv_window_ms(trade_type) / 1000
+
     async def _order_arguments(
         self, order: OrderRequest, client_order_id: str, market: Market
     ) -> CcxtOrder:
         args = await super()._order_arguments(order, client_order_id, market)
-        params = {**args.params, "clientOrderId": encode_client_order_id(client_order_id)}
+        params = {
+            **args.params,
+            "clientOrderId": encode_client_order_id(client_order_id),
+            # the window the order is valid in: ccxt sends none, so BingX would assume 5 s
+            "recvWindow": self._recv_window_ms(market.trade_type),
+        }
         if (
             market.trade_type is TradeType.SPOT
             and order.order_type is OrderType.STOP

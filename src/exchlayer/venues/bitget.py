@@ -45,6 +45,10 @@ Quirks absorbed here:
   maximum) -> ``InvalidArgument``.
 - A signed request is refused once its timestamp is 30 s old, which bounds how long an order of
   uncertain fate can still appear (see ``create_order``).
+- Rate limits are per endpoint and per second (``20 times/1s`` public per IP, 10 or 20 private
+  per UID, 6,000 per minute overall per IP); ccxt's costs match them at 20 units per second. The
+  default burst (50 units at once) would spend two seconds' worth of one endpoint's budget in
+  one: the adapter spends the budget evenly (burst 1 unit, 90% of the rate).
 - Futures books come in fixed depths (1, 5, 15, 50, 100); spot books hold at most 150 levels.
 """
 
@@ -127,6 +131,11 @@ class BitgetExchange(CcxtExchange):
     order_book_depths = MappingProxyType({TradeType.FUTURES: (1, 5, 15, 50, 100)})
     # ACCESS-TIMESTAMP must be within 30 s of Bitget's clock
     order_timestamp_window = 30.0
+    # Bitget meters each endpoint per second (20 or 10 calls, matching ccxt's costs of 1 or 2
+    # units at 20 units/s): no burst fits in a 1 s window beyond the rate, so the budget is
+    # spent evenly (90% of ccxt's rate, plus at most one unit at once)
+    rate_limit_share = 0.9
+    rate_limit_burst = 1.0
     trigger_order_params = MappingProxyType(
         {TradeType.SPOT: {"trigger": True}, TradeType.FUTURES: {"trigger": True}}
     )
@@ -146,6 +155,11 @@ class BitgetExchange(CcxtExchange):
             # without a symbol ccxt would ask the spot account
             return {"type": "swap"}
         return {}
+
+    def _json_shape(self, method: str, url: str) -> type | None:
+        # every Bitget answer, data or error, is its envelope {"code", "msg", "requestTime",
+        # "data"}: a list at the top is garbage (ccxt would read it as "no balances")
+        return dict
 
     def _valid_payload(self, kind: str, raw: Any) -> bool:
         if kind == "order" and _ids_only(raw):

@@ -38,10 +38,20 @@ Quirks absorbed here:
 - Gate's REST tickers carry no time: tickers are stamped with the time the answer arrived.
   Orders that end without filling (``fok``, ``poc``, ``stp``, ...) are cancelled, as ccxt
   already says for ``ioc``; ccxt's fee list (GT, fee, rebate) becomes the one fee charged.
+- Rate limits: 200 requests per 10 s per endpoint (public per IP, private per UID); ccxt's
+  budget (``rateLimit`` 50 ms, one unit per call) is that rate. Bursts come out of the same
+  10 s window, so the adapter allows a burst of 5 calls, not the default 50. Not modelled by
+  ccxt: spot order placement's 10 per second per market (a tighter loop gets 429s).
 - Errors: ``REQUEST_EXPIRED`` (Timestamp more than 60 s off), which ccxt raises as an
   authentication error, is ``ClockSkew``, so the connector resynchronises with Gate's clock;
   an order request is refused after 60 s, which bounds the wait before an order that cannot be
-  found is known not to exist. Cancelling an order that already finished answers
+  found is known not to exist. Gate also takes an ``X-Gate-Exptime`` header (ms, on ``POST
+  spot/orders`` and ``POST futures/{settle}/orders``; not on price orders): with
+  ``ccxt_options={"recvWindow": ms}`` (the option Binance and BingX already read) the adapter
+  sends it with every such order, set to Gate's clock plus ``ms``, and waits that long instead
+  of 60 s. Gate does not document the label of an expired request; the simulator answers
+  ``REQUEST_EXPIRED``, read as ``ClockSkew`` (the order was not placed; resync and send
+  again). Cancelling an order that already finished answers
   ``ORDER_CLOSED``/``ORDER_CANCELLED``/``ORDER_FINISHED`` (ccxt: invalid order, or a generic
   error): there is no open order, so ``cancel_order`` returns False. ``TRADE_RESTRICTED`` (an
   account barred from trading) is ``PermissionDenied``, not insufficient funds.
@@ -51,6 +61,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from functools import partial
@@ -104,12 +115,38 @@ _LIST_ENDPOINTS = re.compile(
     r"futures/\w+/(contracts|tickers|orders|my_trades|my_trades_timerange|price_orders|"
     r"positions))$"
 )
+# The order endpoints that honour X-Gate-Exptime (ccxt's implicit API paths, api[1] / path).
+_EXPIRING = frozenset({("spot", "orders"), ("futures", "{settle}/orders")})
+_PLACING_TRIGGER: ContextVar[bool] = ContextVar("xl_gate_placing_trigger", default=False)
 _CCXT_OPTIONS: Mapping[str, Any] = MappingProxyType(
     {
         "fetchMarkets": {"types": ["spot", "swap"]},
         "swap": {"fetchMarkets": {"settlementCurrencies": ["usdt"]}},
     }
 )
+
+
+def _expiry_ms(client: Any) -> int | None:
+    """The ``recvWindow`` option (ms) when the caller set one: how long an order stays valid."""
+    window = client.options.get("recvWindow")
+    if isinstance(window, int) and not isinstance(window, bool) and window > 0:
+        return window
+    return None
+
+
+def _add_expiry(client: Any, request: Any, api: Any, method: str, path: str) -> None:
+    """Add ``X-Gate-Exptime`` (Gate's clock + recvWindow) to a signed new-order request."""
+    expiry = _expiry_ms(client)
+    if (
+        expiry is not None
+        and method == "POST"
+        and isinstance(api, (list, tuple))
+        and len(api) > 1
+        and (api[1], path) in _EXPIRING
+    ):
+        headers = dict(request.get("headers") or {})
+        headers["X-Gate-Exptime"] = str(int(client.nonce()) + expiry)
+        request["headers"] = headers
 
 
 def _id_only(raw: Any) -> bool:
@@ -155,6 +192,41 @@ class GateioExchange(CcxtExchange):
     )
     # Gate refuses a request whose Timestamp is more than 60 s from its clock (REQUEST_EXPIRED)
     order_timestamp_window = 60.0
+    # Gate meters each endpoint per 10 s (200 requests): ccxt's budget is that rate, so a burst
+    # is spent from the same window; 0.95 x 200 + 5 stays under it (the default 50 would not)
+    rate_limit_burst = 5.0
+
+    # --- the ccxt client: X-Gate-Exptime on orders -----------------------------------------
+    def _client(self, trade_type: TradeType) -> Any:
+        client = super()._client(trade_type)
+        if "sign" not in vars(client):
+            sign = client.sign
+
+            def expiring_sign(
+                path: str, api: Any = (), method: str = "GET", params: Any = None
+            ) -> Any:
+                request = sign(path, api, method, {} if params is None else params)
+                _add_expiry(client, request, api, method, path)
+                return request
+
+            client.sign = expiring_sign
+        return client
+
+    def _order_window(self, trade_type: TradeType) -> float | None:
+        expiry = _expiry_ms(self._client(trade_type))
+        if expiry is None or _PLACING_TRIGGER.get():
+            return self.order_timestamp_window  # Timestamp more than 60 s old: refused
+        return expiry / 1000
+
+    async def _place(
+        self, trade_type: TradeType, symbol: str, side: OrderSide, args: CcxtOrder, cid: str
+    ) -> Mapping[str, Any]:
+        # price (trigger) orders take no X-Gate-Exptime: their window stays 60 s
+        token = _PLACING_TRIGGER.set("triggerPrice" in args.params)
+        try:
+            return await super()._place(trade_type, symbol, side, args, cid)
+        finally:
+            _PLACING_TRIGGER.reset(token)
 
     # --- answers -------------------------------------------------------------------------
     def _json_shape(self, method: str, url: str) -> type | None:

@@ -34,6 +34,13 @@ Quirks absorbed here, so that user code is the same as for any other venue:
 - Client order ids (``clientOid``): at most 40 letters, digits, ``_`` and ``-`` (no ``.``).
   Listing open spot orders needs a symbol (HF endpoints); futures can list without one.
 - Spot fees are charged in the quote currency.
+- Rate limits: KuCoin meters resource pools per 30 s (VIP0): spot 4,000 per UID, futures,
+  management and public 2,000 each (public per IP, shared by both hosts). ccxt's budget is the
+  spot pool (``rateLimit`` 7.5 ms) and it doubles futures weights to fit, but charges spot
+  public and account-management endpoints their plain weight, as if they drew from the 4,000
+  pool: polling tickers through ccxt spends the public pool twice as fast as ccxt believes, and
+  gets 429s. The adapter doubles those costs (``_POOL_COSTS``), and both ccxt classes draw from
+  one budget (``_rate_limit_key``), since their public calls share KuCoin's public pool.
 - Errors: KuCoin answers a cancel of a finished futures order with ``100004`` ("Order is in not
   cancelable state"), which ccxt raises as a bad request; exchlayer reads it as "not open" (so
   ``cancel_order`` returns ``False``). ``400006``/``400007`` (IP not allowed, key lacks the
@@ -47,6 +54,7 @@ import logging
 import re
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -85,6 +93,22 @@ _REFINED: dict[str, type[ExchangeLayerError]] = {
     "400006": PermissionDenied,  # The IP address is not in the API whitelist
     "400007": PermissionDenied,  # Access Denied: the key lacks the permission
 }
+
+
+# ccxt kucoin's costs are in units of the spot pool (4,000 per 30 s); endpoints that draw from a
+# 2,000 pool cost twice their weight. ccxt already doubles the futures ones; these it does not.
+_HALF_POOL_PATHS = frozenset(
+    {"accounts", "accounts/{accountId}", "hf/accounts/opened", "margin/symbols",
+     "isolated/symbols"}
+)
+
+
+def _pool_cost(original: Any, api: Any, method: Any, path: Any, *rest: Any) -> Any:
+    cost = original(api, method, path, *rest)
+    group = api[0] if isinstance(api, (list, tuple)) and api else api
+    if group == "public" or (group == "private" and path in _HALF_POOL_PATHS):
+        return cost * 2
+    return cost
 
 
 class KucoinExchange(CcxtExchange):
@@ -137,6 +161,18 @@ class KucoinExchange(CcxtExchange):
         self._leverages: dict[str, int] = {}
 
     # --- hooks ------------------------------------------------------------------------------
+    def _client(self, trade_type: TradeType) -> Any:
+        client = super()._client(trade_type)
+        if "calculate_rate_limiter_cost" not in vars(client):
+            client.calculate_rate_limiter_cost = partial(
+                _pool_cost, client.calculate_rate_limiter_cost
+            )
+        return client
+
+    def _rate_limit_key(self, ccxt_id: str) -> str:
+        # spot and futures public calls share one KuCoin pool: one budget for both classes
+        return f"{self.name}:kucoin+kucoinfutures:{'test' if self._is_testnet else 'live'}"
+
     def _refine_error(
         self, exc: BaseException, message: str
     ) -> type[ExchangeLayerError] | None:

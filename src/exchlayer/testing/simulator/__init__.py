@@ -50,12 +50,14 @@ from .engine import (
     synthetic_instruments,
 )
 from .faults import Fault, FaultInjector, FaultRule, InjectedFault
+from .ratelimit import Charge, Limit, Penalty, Quota, RateLimitBook, RateLimitSettings, Refusal
 from .server import Interceptor, RecordedRequest, Simulator, reroute_middleware
 from .venues import Operation, VenueModule, VenueRequest, VenueResponse, register_venue
 
 __all__ = [
     "Account",
     "AssetBalance",
+    "Charge",
     "DuplicateClientOrderId",
     "Engine",
     "EngineError",
@@ -73,6 +75,7 @@ __all__ = [
     "Interceptor",
     "InvalidLeverage",
     "InvalidOrderRequest",
+    "Limit",
     "MarginSummary",
     "MarketStats",
     "Operation",
@@ -82,9 +85,14 @@ __all__ = [
     "OrderRequest",
     "OrderStatus",
     "OrderType",
+    "Penalty",
     "PositionView",
+    "Quota",
+    "RateLimitBook",
+    "RateLimitSettings",
     "RecordedRequest",
     "ReduceOnlyRejected",
+    "Refusal",
     "Side",
     "Simulator",
     "TimeInForce",

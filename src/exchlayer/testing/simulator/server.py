@@ -21,6 +21,7 @@ from yarl import URL
 
 from exchlayer.testing.simulator.engine import Account, Clock, Engine, Instrument, system_clock
 from exchlayer.testing.simulator.faults import FaultInjector
+from exchlayer.testing.simulator.ratelimit import RateLimitSettings
 from exchlayer.testing.simulator.venues import (
     AccountDirectory,
     Operation,
@@ -106,6 +107,16 @@ class Simulator:
     ...     sim.add_account("binance", api_key="k", secret="s")
     ...     ex = ccxt.async_support.binance(
     ...         {"apiKey": "k", "secret": "s", "session": sim.client_session()})
+
+    Args:
+        seed: seeds the price walk and the fault injector, so runs repeat.
+        instruments: the markets (default: the engine's BTC, ETH, ... against USDT).
+        clock: the venues' clock in ms (default: the system clock).
+        rate_limits: enforce each venue's published REST limits, answering over-budget requests
+            with the venue's 429 (default ``True``; also ``sim.rate_limits``).
+        rate_limit_scale: every rate-limit window and budget times this (``0.1``: Binance's
+            6,000 weight per 60 s becomes 600 per 6 s); see
+            :mod:`exchlayer.testing.simulator.ratelimit`.
     """
 
     def __init__(
@@ -114,8 +125,11 @@ class Simulator:
         seed: int = 0,
         instruments: Iterable[Instrument] | None = None,
         clock: Clock | None = None,
+        rate_limits: bool = True,
+        rate_limit_scale: float = 1.0,
     ) -> None:
         base_clock = clock or system_clock
+        self._rate_limit_settings = RateLimitSettings(rate_limits, rate_limit_scale)
         self.clock_offset_ms = 0
         """Added to the venue's clock: a positive offset means the venue runs ahead of us."""
         self.engine = Engine(
@@ -128,6 +142,8 @@ class Simulator:
         self.venues: dict[str, VenueModule] = {
             name: cls(self.engine, self.accounts) for name, cls in classes.items()
         }
+        for module in self.venues.values():
+            module.rate_limits.settings = self._rate_limit_settings
         self._hosts = host_table(classes)
         self.requests: list[RecordedRequest] = []
         self.interceptors: list[Interceptor] = []
@@ -144,7 +160,7 @@ class Simulator:
             return self
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.1)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
@@ -186,6 +202,37 @@ class Simulator:
         session = aiohttp.ClientSession(middlewares=middlewares, **kwargs)
         self._sessions.append(session)
         return session
+
+    # ---- rate limits -----------------------------------------------------------------------
+
+    @property
+    def rate_limits(self) -> bool:
+        """Whether the venues refuse requests over their published limits (default ``True``).
+        Off, usage is still counted and reported in the venues' usage headers."""
+        return self._rate_limit_settings.enabled
+
+    @rate_limits.setter
+    def rate_limits(self, enabled: bool) -> None:
+        self._rate_limit_settings.enabled = bool(enabled)
+
+    @property
+    def rate_limit_scale(self) -> float:
+        """Every rate-limit window and budget times this (default ``1.0``): ``0.1`` makes
+        Binance's 6,000 weight per 60 s 600 per 6 s (see
+        :mod:`exchlayer.testing.simulator.ratelimit`)."""
+        return self._rate_limit_settings.scale
+
+    @rate_limit_scale.setter
+    def rate_limit_scale(self, scale: float) -> None:
+        if not scale > 0:
+            raise ValueError(f"rate_limit_scale must be positive, got {scale}")
+        self._rate_limit_settings.scale = float(scale)
+        self.reset_rate_limits()
+
+    def reset_rate_limits(self) -> None:
+        """Forget every venue's rate-limit usage (and bans)."""
+        for module in self.venues.values():
+            module.rate_limits.reset()
 
     # ---- accounts and market control -------------------------------------------------------
 

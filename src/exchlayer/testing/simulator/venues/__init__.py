@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from exchlayer.testing.simulator.engine import Account, Engine, FeeSchedule
+from exchlayer.testing.simulator.ratelimit import RateLimitBook
 
 __all__ = [
     "BUILTIN_VENUES",
@@ -161,6 +162,8 @@ class VenueModule(abc.ABC):
     def __init__(self, engine: Engine, accounts: AccountDirectory) -> None:
         self.engine = engine
         self.accounts = accounts
+        self.rate_limits = RateLimitBook()
+        """The usage of the venue's published rate limits (its settings are the simulator's)."""
 
     @classmethod
     def environments(cls) -> frozenset[str]:

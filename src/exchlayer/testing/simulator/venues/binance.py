@@ -101,6 +101,7 @@ from exchlayer.testing.simulator.engine import (
     UnknownSymbol,
     WouldTriggerImmediately,
 )
+from exchlayer.testing.simulator.ratelimit import Charge, Limit, Penalty, Quota, Refusal, Usage
 from exchlayer.testing.simulator.venues import (
     Operation,
     VenueModule,
@@ -182,17 +183,52 @@ _STATUS = {
     OrderStatus.REJECTED: "REJECTED",
     OrderStatus.TRIGGERED: "FILLED",
 }
-_RATE_LIMITS = [
-    {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1, "limit": 6000},
-    {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": 100},
-    {"rateLimitType": "ORDERS", "interval": "DAY", "intervalNum": 1, "limit": 200000},
-    {"rateLimitType": "RAW_REQUESTS", "interval": "MINUTE", "intervalNum": 5, "limit": 61000},
-]
-_FUTURES_RATE_LIMITS = [
-    {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1, "limit": 2400},
-    {"rateLimitType": "ORDERS", "interval": "MINUTE", "intervalNum": 1, "limit": 1200},
-    {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": 300},
-]
+# Published REST limits (developers.binance.com: spot "rest-api/limits", USDⓈ-M futures "general
+# info, limits"). REQUEST_WEIGHT and RAW_REQUESTS are counted per IP (here: per environment) and
+# per host family; ORDERS per account. exchangeInfo's ``rateLimits`` lists the same numbers. A
+# client that keeps sending after its 429s is banned (HTTP 418, from 2 minutes): modelled as 418
+# for 2 minutes once 20 requests of one window were refused.
+_BAN = Penalty(seconds=120, status=418, after=20)
+_SPOT_WEIGHT = Limit("REQUEST_WEIGHT", Quota.rate_per_minute(6000), penalty=_BAN)
+_SPOT_RAW = Limit("RAW_REQUESTS", Quota(61000, 300), penalty=_BAN)
+_SPOT_ORDERS_10S = Limit("ORDERS", Quota(100, 10), per_key=True)
+_SPOT_ORDERS_1D = Limit("ORDERS", Quota(200000, 86400), per_key=True)
+_FUTURES_WEIGHT = Limit("REQUEST_WEIGHT", Quota.rate_per_minute(2400), penalty=_BAN)
+_FUTURES_ORDERS_1M = Limit("ORDERS", Quota.rate_per_minute(1200), per_key=True)
+_FUTURES_ORDERS_10S = Limit("ORDERS", Quota(300, 10), per_key=True)
+_IP_LIMITS: dict[str, tuple[Limit, ...]] = {
+    _SPOT: (_SPOT_WEIGHT, _SPOT_RAW),
+    _USDM: (_FUTURES_WEIGHT,),
+    _COINM: (_FUTURES_WEIGHT,),
+}
+_ORDER_LIMITS: dict[str, tuple[tuple[str, Limit], ...]] = {
+    _SPOT: (("10S", _SPOT_ORDERS_10S), ("1D", _SPOT_ORDERS_1D)),
+    _USDM: (("10S", _FUTURES_ORDERS_10S), ("1M", _FUTURES_ORDERS_1M)),
+}
+_INTERVALS = {1: "SECOND", 60: "MINUTE", 86400: "DAY"}
+
+
+def _rate_limit_info(limits: Iterable[Limit]) -> list[dict[str, Any]]:
+    """exchangeInfo's ``rateLimits`` for ``limits``."""
+    out = []
+    for limit in limits:
+        seconds = int(limit.quota.seconds)
+        unit = next(u for u in (86400, 60, 1) if seconds % u == 0)
+        out.append(
+            {
+                "rateLimitType": limit.name,
+                "interval": _INTERVALS[unit],
+                "intervalNum": seconds // unit,
+                "limit": int(limit.quota.limit),
+            }
+        )
+    return out
+
+
+_RATE_LIMITS = _rate_limit_info([_SPOT_WEIGHT, _SPOT_ORDERS_10S, _SPOT_ORDERS_1D, _SPOT_RAW])
+_FUTURES_RATE_LIMITS = _rate_limit_info(
+    [_FUTURES_WEIGHT, _FUTURES_ORDERS_1M, _FUTURES_ORDERS_10S]
+)
 _DEFAULT_RECV_WINDOW = 5000
 _MAX_RECV_WINDOW = 60000
 
@@ -351,7 +387,6 @@ class BinanceVenue(VenueModule):
                 self._ids[_USDM][market_id] = inst
         self._info_cache: dict[tuple[str, str], dict[str, Any]] = {}
         self._depth_cache: dict[tuple[str, str, int], tuple[int, str]] = {}
-        self._weights: dict[tuple[str, str], tuple[int, int]] = {}
         self._cancel_ids = 0
 
     # ---- dispatch ------------------------------------------------------------------------
@@ -379,6 +414,10 @@ class BinanceVenue(VenueModule):
                 operation=Operation.UNKNOWN,
             )
         call = _Call(request, request.params(), surface, None)
+        weight = endpoint.weight(call) if callable(endpoint.weight) else endpoint.weight
+        usages, refusal = self._charge(request, surface, endpoint, weight)
+        if refusal is not None:
+            return self._refused(refusal, surface, endpoint)
         try:
             if endpoint.private:
                 call.account = self._authenticate(request, call.params)
@@ -389,26 +428,59 @@ class BinanceVenue(VenueModule):
         except EngineError as exc:
             err = self._translate(exc, surface, endpoint.operation)
             data, status = {"code": err.code, "msg": err.msg}, err.status
-        weight = endpoint.weight(call) if callable(endpoint.weight) else endpoint.weight
+        headers = _usage_headers(usages)
         if isinstance(data, _Encoded):
-            headers = {"Content-Type": "application/json;charset=UTF-8"}
-            headers.update(self._weight_headers(request, surface, weight))
+            headers["Content-Type"] = "application/json;charset=UTF-8"
             return VenueResponse(status, data.body, headers, endpoint.operation, endpoint.private)
         return VenueResponse.json(
-            data,
-            status,
-            operation=endpoint.operation,
-            private=endpoint.private,
-            headers=self._weight_headers(request, surface, weight),
+            data, status, operation=endpoint.operation, private=endpoint.private, headers=headers
         )
 
-    def _weight_headers(self, request: VenueRequest, surface: str, weight: int) -> dict[str, str]:
-        minute = request.received_ms // 60_000
-        key = (request.environment, surface)
-        bucket, used = self._weights.get(key, (minute, 0))
-        used = used + weight if bucket == minute else weight
-        self._weights[key] = (minute, used)
-        return {"X-MBX-USED-WEIGHT-1M": str(used)}
+    # ---- rate limits ---------------------------------------------------------------------------
+
+    def _charge(
+        self, request: VenueRequest, surface: str, endpoint: _Endpoint, weight: int
+    ) -> tuple[list[Usage], Refusal | None]:
+        weight_limit, *others = _IP_LIMITS[surface]
+        charges = [Charge(weight_limit, weight, surface)]
+        charges += [Charge(limit, 1, surface) for limit in others]
+        if endpoint.operation == Operation.CREATE_ORDER and surface in _ORDER_LIMITS:
+            charges += [Charge(limit, 1, surface) for _, limit in _ORDER_LIMITS[surface]]
+        return self.rate_limits.charge(
+            request.environment, request.headers.get("X-MBX-APIKEY"), request.received_ms,
+            charges,
+        )
+
+    def _refused(self, refusal: Refusal, surface: str, endpoint: _Endpoint) -> VenueResponse:
+        limit = refusal.limit
+        budget = f"{refusal.budget:g}"
+        window = _window_text(self.rate_limits.window_ms(limit))
+        if refusal.status == 418:
+            code, msg = -1003, (
+                f"Way too much request weight used; IP banned until {refusal.banned_until_ms}. "
+                "Please use WebSocket Streams for live updates to avoid bans."
+            )
+        elif limit.name == "ORDERS":
+            code = -1015
+            msg = f"Too many new orders; current limit is {budget} orders per {window}."
+        elif surface == _SPOT:
+            code, msg = -1003, (
+                f"Too much request weight used; current limit is {budget} request weight per "
+                f"{window}. Please use WebSocket Streams for live updates to avoid polling the API."
+            )
+        else:
+            code, msg = -1003, (
+                f"Too many requests; current limit of IP(127.0.0.1) is {budget} requests per "
+                f"{window.lower()}. Please use the websocket for live updates to avoid polling "
+                "the API."
+            )
+        return VenueResponse.json(
+            {"code": code, "msg": msg},
+            refusal.status,
+            operation=endpoint.operation,
+            private=endpoint.private,
+            headers={"Retry-After": str(refusal.retry_after_seconds)},
+        )
 
     # ---- authentication ----------------------------------------------------------------------
 
@@ -1508,7 +1580,11 @@ def _install_routes() -> None:
         private=True,
         weight=5,
     )
-    _route(_USDM, "POST", f"{f}/order", v._futures_new_order, op.CREATE_ORDER, private=True)
+    # a new futures order costs no IP weight, only order counts
+    _route(
+        _USDM, "POST", f"{f}/order", v._futures_new_order, op.CREATE_ORDER, private=True,
+        weight=0,
+    )
     _route(_USDM, "GET", f"{f}/order", v._futures_get_order, op.FETCH_ORDER, private=True)
     _route(_USDM, "DELETE", f"{f}/order", v._futures_cancel, op.CANCEL_ORDER, private=True)
     _route(
@@ -1567,6 +1643,30 @@ def _install_routes() -> None:
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
+
+def _usage_headers(usages: Iterable[Usage]) -> dict[str, str]:
+    """Binance's usage headers: ``X-MBX-USED-WEIGHT-1M`` on every answer, and the order
+    counts (``X-MBX-ORDER-COUNT-10S``, ``-1D``; futures ``-10S``, ``-1M``) on new orders."""
+    headers = {}
+    for usage in usages:
+        limit = usage.limit
+        if limit.name == "REQUEST_WEIGHT":
+            headers["X-MBX-USED-WEIGHT-1M"] = f"{usage.used:g}"
+        elif limit.name == "ORDERS":
+            for suffix, known in (*_ORDER_LIMITS[_SPOT], *_ORDER_LIMITS[_USDM]):
+                if known is limit:
+                    headers[f"X-MBX-ORDER-COUNT-{suffix}"] = f"{usage.used:g}"
+    return headers
+
+
+def _window_text(window_ms: int) -> str:
+    """``1 MINUTE``, ``10 SECOND``: a window as Binance words it in its 429 messages."""
+    seconds = window_ms / 1000
+    for unit, name in ((86400, "DAY"), (60, "MINUTE"), (1, "SECOND")):
+        if seconds >= unit and seconds % unit == 0:
+            return f"{int(seconds // unit)} {name}"
+    return f"{seconds:g} SECOND"
 
 
 def _surface(path: str) -> str:

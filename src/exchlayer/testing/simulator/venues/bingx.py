@@ -111,6 +111,7 @@ from exchlayer.testing.simulator.engine import (
     UnknownSymbol,
     WouldTriggerImmediately,
 )
+from exchlayer.testing.simulator.ratelimit import Charge, Limit, Penalty, Quota, Refusal, Usage
 from exchlayer.testing.simulator.venues import (
     Operation,
     VenueModule,
@@ -130,6 +131,21 @@ _HOST_SURFACES: dict[str, frozenset[str]] = {
 }
 
 _DEFAULT_RECV_WINDOW = 5000
+# Published REST limits (bingx-api.github.io "Rate limit", and BingX's API rate-limit notice of
+# 2025-10-16): per IP, the market data of spot and swap together 500 requests per 10 s and 1000
+# per minute; the account interfaces 2000 per 10 s together and 300 per 10 s each; per UID, each
+# trading endpoint its own per-second limit. A client over any of them is refused (HTTP 429)
+# and "recovers after 5 minutes". Answers carry X-RateLimit-Requests-Remain and
+# X-RateLimit-Requests-Expire (the window's end, ms) for the endpoint's tightest limit.
+_RESTRICTED = Penalty(seconds=300)
+_MARKET_10S = Limit("market", Quota(500, 10), penalty=_RESTRICTED)
+_MARKET_1M = Limit("market-1m", Quota.rate_per_minute(1000), penalty=_RESTRICTED)
+_ACCOUNT = Limit("account", Quota(2000, 10), penalty=_RESTRICTED)
+_ACCOUNT_EACH = Limit("account-endpoint", Quota(300, 10), penalty=_RESTRICTED)
+_PER_UID: dict[int, Limit] = {
+    n: Limit(f"uid-{n}/s", Quota.rate_per_second(n), per_key=True, penalty=_RESTRICTED)
+    for n in (5, 10)
+}
 _NUMBER = re.compile(r"^[0-9]{1,20}(\.[0-9]{1,20})?$")
 _SPOT_CLIENT_ID = re.compile(r"^[A-Za-z0-9_]{1,40}$")
 _CLIENT_ID_KEY = "bingx_client_id"
@@ -248,6 +264,8 @@ class _Endpoint:
     private: bool
     envelope: str
     """``spot``: code/msg/debugMsg/data; ``swap``: code/msg/data; ``ts``: code/timestamp/data."""
+    uid_limit: Limit | None = None
+    """The endpoint's own per-UID limit (trading endpoints)."""
 
 
 class BingXVenue(VenueModule):
@@ -305,6 +323,22 @@ class BingXVenue(VenueModule):
                 operation=Operation.UNKNOWN,
             )
         call = _Call(request, request.params(), surface, None)
+        usage, refusal = self._charge(request, endpoint)
+        if refusal is not None:
+            return VenueResponse.json(
+                {"code": 429, "msg": "Too Many Requests", "data": {}},
+                429,
+                operation=endpoint.operation,
+                private=endpoint.private,
+                headers={
+                    **_usage_headers(
+                        Usage(refusal.limit, refusal.budget, refusal.used,
+                              request.received_ms + refusal.retry_after_ms)
+                    ),
+                    "Retry-After": str(refusal.retry_after_seconds),
+                },
+            )
+        headers = _usage_headers(usage)
         try:
             if endpoint.private:
                 call.account = self._authenticate(request, call.params)
@@ -315,6 +349,7 @@ class BingXVenue(VenueModule):
                 exc.status,
                 operation=endpoint.operation,
                 private=endpoint.private,
+                headers=headers,
             )
         except EngineError as exc:
             err = self._translate(exc, surface, endpoint.operation)
@@ -323,6 +358,7 @@ class BingXVenue(VenueModule):
                 err.status,
                 operation=endpoint.operation,
                 private=endpoint.private,
+                headers=headers,
             )
         if endpoint.envelope == "spot":
             body: dict[str, Any] = {"code": 0, "msg": "", "debugMsg": "", "data": data}
@@ -330,7 +366,28 @@ class BingXVenue(VenueModule):
             body = {"code": 0, "timestamp": self.engine.now_ms(), "data": data}
         else:
             body = {"code": 0, "msg": "", "data": data}
-        return VenueResponse.json(body, operation=endpoint.operation, private=endpoint.private)
+        return VenueResponse.json(
+            body, operation=endpoint.operation, private=endpoint.private, headers=headers
+        )
+
+    # ---- rate limits ---------------------------------------------------------------------------
+
+    def _charge(
+        self, request: VenueRequest, endpoint: _Endpoint
+    ) -> tuple[Usage | None, Refusal | None]:
+        path = f"{request.method} {request.path}"
+        if endpoint.private:
+            charges = [Charge(_ACCOUNT, 1), Charge(_ACCOUNT_EACH, 1, path)]
+        else:
+            charges = [Charge(_MARKET_10S, 1), Charge(_MARKET_1M, 1)]
+        if endpoint.uid_limit is not None:
+            charges.append(Charge(endpoint.uid_limit, 1, path))
+        usages, refusal = self.rate_limits.charge(
+            request.environment, request.headers.get("X-BX-APIKEY"), request.received_ms,
+            charges,
+        )
+        tightest = min(usages, key=lambda u: u.remaining, default=None)
+        return tightest, refusal
 
     # ---- authentication ----------------------------------------------------------------------
 
@@ -1051,8 +1108,21 @@ def _route(
     *,
     private: bool = False,
     envelope: str = "swap",
+    per_second: int | None = None,
 ) -> None:
-    BingXVenue._routes[(method, path)] = _Endpoint(handler, operation, private, envelope)
+    uid_limit = None if per_second is None else _PER_UID[per_second]
+    BingXVenue._routes[(method, path)] = _Endpoint(
+        handler, operation, private, envelope, uid_limit
+    )
+
+
+def _usage_headers(usage: Usage | None) -> dict[str, str]:
+    if usage is None:
+        return {}
+    return {
+        "X-RateLimit-Requests-Remain": f"{int(usage.remaining)}",
+        "X-RateLimit-Requests-Expire": str(usage.window_end_ms),
+    }
 
 
 def _install_routes() -> None:
@@ -1075,27 +1145,33 @@ def _install_routes() -> None:
         op.CURRENCIES,
         private=True,
         envelope="ts",
+        per_second=5,
     )
 
-    def spot(method: str, path: str, handler: _Route, operation: str) -> None:
-        _route(method, path, handler, operation, private=True, envelope="spot")
+    # per-UID limits from each endpoint's page ("rate limitation by UID: n/s")
+    def spot(method: str, path: str, handler: _Route, operation: str, per_second: int) -> None:
+        _route(
+            method, path, handler, operation, private=True, envelope="spot",
+            per_second=per_second,
+        )
 
-    spot("GET", f"{o}/spot/v1/account/balance", v._spot_balance, op.BALANCE)
-    spot("POST", f"{o}/spot/v1/trade/order", v._spot_new_order, op.CREATE_ORDER)
-    spot("GET", f"{o}/spot/v1/trade/query", v._spot_query, op.FETCH_ORDER)
-    spot("POST", f"{o}/spot/v1/trade/cancel", v._spot_cancel, op.CANCEL_ORDER)
-    spot("GET", f"{o}/spot/v1/trade/openOrders", v._spot_open_orders, op.OPEN_ORDERS)
-    spot("GET", f"{o}/spot/v1/trade/myTrades", v._spot_my_trades, op.MY_TRADES)
-    _route("GET", f"{o}/swap/v3/user/balance", v._swap_balance, op.BALANCE, private=True)
-    _route("POST", f"{o}/swap/v2/trade/order", v._swap_new_order, op.CREATE_ORDER, private=True)
-    _route("GET", f"{o}/swap/v2/trade/order", v._swap_query, op.FETCH_ORDER, private=True)
-    _route("DELETE", f"{o}/swap/v2/trade/order", v._swap_cancel, op.CANCEL_ORDER, private=True)
-    _route(
-        "GET", f"{o}/swap/v2/trade/openOrders", v._swap_open_orders, op.OPEN_ORDERS, private=True
-    )
-    _route("GET", f"{o}/swap/v2/trade/allFillOrders", v._swap_fills, op.MY_TRADES, private=True)
-    _route("GET", f"{o}/swap/v2/user/positions", v._positions, op.POSITIONS, private=True)
-    _route("POST", f"{o}/swap/v2/trade/leverage", v._set_leverage, op.LEVERAGE, private=True)
+    def swap(method: str, path: str, handler: _Route, operation: str, per_second: int) -> None:
+        _route(method, path, handler, operation, private=True, per_second=per_second)
+
+    spot("GET", f"{o}/spot/v1/account/balance", v._spot_balance, op.BALANCE, 5)
+    spot("POST", f"{o}/spot/v1/trade/order", v._spot_new_order, op.CREATE_ORDER, 5)
+    spot("GET", f"{o}/spot/v1/trade/query", v._spot_query, op.FETCH_ORDER, 10)
+    spot("POST", f"{o}/spot/v1/trade/cancel", v._spot_cancel, op.CANCEL_ORDER, 5)
+    spot("GET", f"{o}/spot/v1/trade/openOrders", v._spot_open_orders, op.OPEN_ORDERS, 10)
+    spot("GET", f"{o}/spot/v1/trade/myTrades", v._spot_my_trades, op.MY_TRADES, 5)
+    swap("GET", f"{o}/swap/v3/user/balance", v._swap_balance, op.BALANCE, 5)
+    swap("POST", f"{o}/swap/v2/trade/order", v._swap_new_order, op.CREATE_ORDER, 10)
+    swap("GET", f"{o}/swap/v2/trade/order", v._swap_query, op.FETCH_ORDER, 5)
+    swap("DELETE", f"{o}/swap/v2/trade/order", v._swap_cancel, op.CANCEL_ORDER, 5)
+    swap("GET", f"{o}/swap/v2/trade/openOrders", v._swap_open_orders, op.OPEN_ORDERS, 5)
+    swap("GET", f"{o}/swap/v2/trade/allFillOrders", v._swap_fills, op.MY_TRADES, 5)
+    swap("GET", f"{o}/swap/v2/user/positions", v._positions, op.POSITIONS, 5)
+    swap("POST", f"{o}/swap/v2/trade/leverage", v._set_leverage, op.LEVERAGE, 5)
 
 
 # ---- helpers ---------------------------------------------------------------------------------

@@ -126,6 +126,7 @@ from exchlayer.testing.simulator.engine import (
     UnknownSymbol,
     WouldTriggerImmediately,
 )
+from exchlayer.testing.simulator.ratelimit import Charge, Limit, Quota
 from exchlayer.testing.simulator.venues import (
     Operation,
     VenueModule,
@@ -150,6 +151,22 @@ PRODUCT_TYPES = frozenset(
     }
 )
 _TIMESTAMP_WINDOW_MS = 30_000
+# Published REST limits (bitget.com/api-doc: each endpoint's page, "Frequency limit: n times/1s
+# (IP|UID)", and "the overall rate limit is 6000/IP/Min"). Every endpoint is metered on its own;
+# over a limit, HTTP 429 with code "429".
+_OVERALL = Limit("overall", Quota.rate_per_minute(6000))
+_PER_IP: dict[int, Limit] = {}
+_PER_UID: dict[int, Limit] = {}
+
+
+def _per_second(n: int, *, per_key: bool) -> Limit:
+    table = _PER_UID if per_key else _PER_IP
+    found = table.get(n)
+    if found is None:
+        scope = "uid" if per_key else "ip"
+        found = table[n] = Limit(f"{n}/s/{scope}", Quota.rate_per_second(n), per_key=per_key)
+    return found
+
 _SPOT_BOOK_MAX = 150
 _MIX_BOOK_LIMITS = {"1": 1, "5": 5, "15": 15, "50": 50, "100": 100, "max": 150}
 _CLIENT_OID = re.compile(r"^[!-~]{1,50}$")
@@ -288,6 +305,7 @@ class _Endpoint:
     handler: _Route
     operation: str
     private: bool
+    limit: Limit
 
 
 class BitgetVenue(VenueModule):
@@ -315,6 +333,9 @@ class BitgetVenue(VenueModule):
             elif inst.settle == "USDT" and inst.quote == "USDT":
                 self._perps[market_id] = inst
         self._client_oids = itertools.count(1_100_000_000_000_000_001)
+        self.timestamp_window_ms = _TIMESTAMP_WINDOW_MS
+        """How far ``ACCESS-TIMESTAMP`` may be from the server clock (30 s on Bitget, which
+        offers no way to shorten it; tests may, to make reconciliation waits short)."""
 
     @classmethod
     def environments(cls) -> frozenset[str]:
@@ -322,6 +343,10 @@ class BitgetVenue(VenueModule):
         return frozenset({LIVE, DEMO})
 
     # ---- dispatch ------------------------------------------------------------------------
+
+    def classify(self, request: VenueRequest) -> str:
+        endpoint = self._routes.get((request.method, request.path))
+        return Operation.UNKNOWN if endpoint is None else endpoint.operation
 
     async def handle(self, request: VenueRequest) -> VenueResponse:
         now = self.engine.now_ms()
@@ -333,6 +358,15 @@ class BitgetVenue(VenueModule):
         environment = request.environment
         if request.headers.get("PAPTRADING") == "1":
             environment = DEMO
+        api_key = request.headers.get("ACCESS-KEY") if endpoint.limit.per_key else None
+        _, refusal = self.rate_limits.charge(
+            environment, api_key, request.received_ms,
+            [Charge(_OVERALL, 1), Charge(endpoint.limit, 1, f"{request.method} {request.path}")],
+        )
+        if refusal is not None:
+            response = error_response("429", "Too Many Requests", now, 429, endpoint.operation)
+            response.private = endpoint.private
+            return response
         try:
             call = _Call(request, _parameters(request), environment)
             if endpoint.private:
@@ -376,7 +410,7 @@ class BitgetVenue(VenueModule):
             raise _BitgetError("40011", "ACCESS_PASSPHRASE cannot be empty", 401)
         if not timestamp or not timestamp.isdigit():
             raise _BitgetError("40005", "Invalid ACCESS_TIMESTAMP")
-        if abs(self.engine.now_ms() - int(timestamp)) > _TIMESTAMP_WINDOW_MS:
+        if abs(self.engine.now_ms() - int(timestamp)) > self.timestamp_window_ms:
             raise _BitgetError("40008", "Request timestamp expired")
         account = self.accounts.find(self.name, environment, api_key)
         if account is None:
@@ -1607,9 +1641,18 @@ def _translate(exc: EngineError) -> _BitgetError:
 
 
 def _route(
-    method: str, path: str, handler: _Route, operation: str, *, private: bool = False
+    method: str,
+    path: str,
+    handler: _Route,
+    operation: str,
+    *,
+    private: bool = False,
+    per_second: int | None = None,
 ) -> None:
-    BitgetVenue._routes[(method, path)] = _Endpoint(handler, operation, private)
+    """Register an endpoint; ``per_second`` is its documented limit (per IP when public, per UID
+    when private; 20 and 10 unless given)."""
+    limit = _per_second(per_second or (10 if private else 20), per_key=private)
+    BitgetVenue._routes[(method, path)] = _Endpoint(handler, operation, private, limit)
 
 
 def _install_routes() -> None:
@@ -1617,9 +1660,9 @@ def _install_routes() -> None:
     spot, mix = "/api/v2/spot", "/api/v2/mix"
     # public
     _route("GET", "/api/v2/public/time", v._time, op.TIME)
-    _route("GET", f"{spot}/public/coins", v._coins, op.CURRENCIES)
+    _route("GET", f"{spot}/public/coins", v._coins, op.CURRENCIES, per_second=3)
     _route("GET", f"{spot}/public/symbols", v._spot_symbols, op.MARKETS)
-    _route("GET", "/api/v2/margin/currencies", v._margin_currencies, op.MARKETS)
+    _route("GET", "/api/v2/margin/currencies", v._margin_currencies, op.MARKETS, per_second=10)
     _route("GET", f"{mix}/market/contracts", v._contracts, op.MARKETS)
     _route("GET", f"{spot}/market/tickers", v._spot_tickers, op.TICKER)
     _route("GET", f"{mix}/market/ticker", v._mix_ticker, op.TICKER)
@@ -1634,7 +1677,8 @@ def _install_routes() -> None:
     # private: spot orders
     _route("POST", f"{spot}/trade/place-order", v._spot_place, op.CREATE_ORDER, private=True)
     _route(
-        "POST", f"{spot}/trade/place-plan-order", v._spot_plan_place, op.CREATE_ORDER, private=True
+        "POST", f"{spot}/trade/place-plan-order", v._spot_plan_place, op.CREATE_ORDER,
+        private=True, per_second=20,
     )
     _route("POST", f"{spot}/trade/cancel-order", v._spot_cancel, op.CANCEL_ORDER, private=True)
     _route(
@@ -1643,25 +1687,17 @@ def _install_routes() -> None:
         v._spot_plan_cancel,
         op.CANCEL_ORDER,
         private=True,
+        per_second=20,
     )
-    _route("GET", f"{spot}/trade/orderInfo", v._spot_order_info, op.FETCH_ORDER, private=True)
-    _route("GET", f"{spot}/trade/unfilled-orders", v._spot_unfilled, op.OPEN_ORDERS, private=True)
-    _route("GET", f"{spot}/trade/history-orders", v._spot_history, op.OTHER, private=True)
-    _route(
-        "GET",
-        f"{spot}/trade/current-plan-order",
-        v._spot_plan_current,
-        op.OPEN_ORDERS,
-        private=True,
-    )
-    _route(
-        "GET",
-        f"{spot}/trade/history-plan-order",
-        v._spot_plan_history,
-        op.FETCH_ORDER,
-        private=True,
-    )
-    _route("GET", f"{spot}/trade/plan-sub-order", v._spot_plan_sub, op.FETCH_ORDER, private=True)
+    def spot_20(method: str, path: str, handler: _Route, operation: str) -> None:
+        _route(method, path, handler, operation, private=True, per_second=20)
+
+    spot_20("GET", f"{spot}/trade/orderInfo", v._spot_order_info, op.FETCH_ORDER)
+    spot_20("GET", f"{spot}/trade/unfilled-orders", v._spot_unfilled, op.OPEN_ORDERS)
+    spot_20("GET", f"{spot}/trade/history-orders", v._spot_history, op.OTHER)
+    spot_20("GET", f"{spot}/trade/current-plan-order", v._spot_plan_current, op.OPEN_ORDERS)
+    spot_20("GET", f"{spot}/trade/history-plan-order", v._spot_plan_history, op.FETCH_ORDER)
+    spot_20("GET", f"{spot}/trade/plan-sub-order", v._spot_plan_sub, op.FETCH_ORDER)
     _route("GET", f"{spot}/trade/fills", v._spot_fills, op.MY_TRADES, private=True)
     # private: futures orders
     _route("POST", f"{mix}/order/place-order", v._mix_place, op.CREATE_ORDER, private=True)
@@ -1696,9 +1732,15 @@ def _install_routes() -> None:
     _route("GET", f"{mix}/order/plan-sub-order", v._mix_plan_sub, op.FETCH_ORDER, private=True)
     _route("GET", f"{mix}/order/fills", v._mix_fills, op.MY_TRADES, private=True)
     # private: positions and leverage
-    _route("GET", f"{mix}/position/all-position", v._positions, op.POSITIONS, private=True)
+    _route(
+        "GET", f"{mix}/position/all-position", v._positions, op.POSITIONS, private=True,
+        per_second=5,
+    )
     _route("GET", f"{mix}/position/single-position", v._single_position, op.POSITIONS, private=True)
-    _route("POST", f"{mix}/account/set-leverage", v._set_leverage, op.LEVERAGE, private=True)
+    _route(
+        "POST", f"{mix}/account/set-leverage", v._set_leverage, op.LEVERAGE, private=True,
+        per_second=5,
+    )
 
 
 _install_routes()

@@ -102,6 +102,7 @@ from exchlayer.testing.simulator.engine import (
     UnknownSymbol,
     WouldTriggerImmediately,
 )
+from exchlayer.testing.simulator.ratelimit import Charge, Limit, Quota, Refusal, Usage
 from exchlayer.testing.simulator.venues import (
     Operation,
     VenueModule,
@@ -112,6 +113,17 @@ from exchlayer.testing.simulator.venues import (
 __all__ = ["VENUE", "GateVenue"]
 
 _PREFIX = "/api/v4"
+# Published REST limits (gate.com/docs/developers/apiv4 "Frequency limit rule", in force since
+# 2024-01-22): every public endpoint 200 requests per 10 s per IP; every private one 200 per 10 s
+# per UID; spot order placement 10 per second per UID and market, futures order placement 100
+# per second; order cancellation 200 per second. Each answer carries X-Gate-RateLimit-* for
+# the endpoint's limit; over it, HTTP 429 TOO_MANY_REQUESTS.
+_PUBLIC = Limit("public", Quota(200, 10))
+_PRIVATE = Limit("private", Quota(200, 10), per_key=True)
+_SPOT_PLACE = Limit("spot-place", Quota.rate_per_second(10), per_key=True)
+_FUTURES_PLACE = Limit("futures-place", Quota.rate_per_second(100), per_key=True)
+_CANCEL = Limit("cancel", Quota.rate_per_second(200), per_key=True)
+_CANCEL_PATHS = ("/spot/orders/{order_id}", "/futures/{settle}/orders/{order_id}")
 _MAX_CLOCK_GAP_S = 60
 _TEXT_LOOKUP_AFTER_FINISH_MS = 60_000  # futures: a text still finds an order this long
 _TEXT = re.compile(r"^t-[0-9A-Za-z_.\-]{1,28}$")
@@ -243,6 +255,13 @@ class _Route:
     handler: _Handler
     operation: str
     private: bool
+    limit: Limit
+    expiring: bool = False
+    """Honours ``X-Gate-Exptime`` (new spot and futures orders, not price orders)."""
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.method} {self.pattern.pattern}"
 
 
 @dataclass
@@ -314,14 +333,24 @@ class GateVenue(VenueModule):
                 operation=Operation.UNKNOWN,
             )
         call = _Call(request, dict(request.query), None, args)
+        if request.body:
+            try:
+                call.body = json.loads(request.body)
+            except ValueError:
+                return VenueResponse.json(
+                    {"label": "INVALID_REQUEST_BODY", "message": "Invalid request body"},
+                    400,
+                    operation=route.operation,
+                    private=route.private,
+                )
+        usage, refusal = self._charge(request, route, call)
+        if refusal is not None:
+            return self._refused(refusal, route)
         try:
-            if request.body:
-                try:
-                    call.body = json.loads(request.body)
-                except ValueError:
-                    raise _GateError("INVALID_REQUEST_BODY", "Invalid request body") from None
             if route.private:
                 call.account = self._authenticate(request)
+            if route.expiring:
+                self._check_expiry(request)
             data = route.handler(self, call)
             status = 200
         except _GateError as exc:
@@ -330,8 +359,50 @@ class GateVenue(VenueModule):
             err = self._translate(exc, call)
             data, status = {"label": err.label, "message": err.message}, err.status
         return VenueResponse.json(
-            data, status, operation=route.operation, private=route.private
+            data, status, operation=route.operation, private=route.private,
+            headers=_usage_headers(usage, request.received_ms, None),
         )
+
+    def _check_expiry(self, request: VenueRequest) -> None:
+        raw = request.headers.get("X-Gate-Exptime")
+        if raw is None:
+            return
+        if not raw.isdigit():
+            raise _GateError("INVALID_PARAM_VALUE", "Invalid x-gate-exptime")
+        if self.engine.now_ms() > int(raw):
+            # Gate does not document this answer's label; the simulator reuses its
+            # "request too old" one
+            raise _GateError("REQUEST_EXPIRED", "Request received after x-gate-exptime", 401)
+
+    # ---- rate limits ---------------------------------------------------------------------
+
+    def _charge(
+        self, request: VenueRequest, route: _Route, call: _Call
+    ) -> tuple[Usage | None, Refusal | None]:
+        part = route.endpoint
+        if route.limit is _SPOT_PLACE:
+            body = call.body if isinstance(call.body, dict) else {}
+            part = str(body.get("currency_pair", ""))
+        api_key = request.headers.get("KEY") if route.limit.per_key else None
+        usages, refusal = self.rate_limits.charge(
+            request.environment, api_key, request.received_ms, [Charge(route.limit, 1, part)]
+        )
+        return (usages[0] if usages else None), refusal
+
+    def _refused(self, refusal: Refusal, route: _Route) -> VenueResponse:
+        usage = Usage(refusal.limit, refusal.budget, refusal.used,
+                      refusal.retry_after_ms + self.engine.now_ms())
+        return VenueResponse.json(
+            {"label": "TOO_MANY_REQUESTS", "message": "Request Rate limit Exceeded"},
+            429,
+            operation=route.operation,
+            private=route.private,
+            headers=_usage_headers(usage, self.engine.now_ms(), refusal),
+        )
+
+    def classify(self, request: VenueRequest) -> str:
+        route, _ = self._match(request)
+        return Operation.UNKNOWN if route is None else route.operation
 
     def _match(self, request: VenueRequest) -> tuple[_Route | None, dict[str, str]]:
         path = unquote(request.path)
@@ -1630,7 +1701,28 @@ def _route(
     method: str, path: str, handler: _Handler, operation: str, *, private: bool = False
 ) -> None:
     pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
-    GateVenue._routes.append(_Route(method, re.compile(pattern), handler, operation, private))
+    limit = _PRIVATE if private else _PUBLIC
+    expiring = False
+    if method == "POST" and path in ("/spot/orders", "/futures/{settle}/orders"):
+        limit, expiring = (_SPOT_PLACE if path.startswith("/spot") else _FUTURES_PLACE), True
+    elif method == "DELETE" and path in _CANCEL_PATHS:
+        limit = _CANCEL
+    GateVenue._routes.append(
+        _Route(method, re.compile(pattern), handler, operation, private, limit, expiring)
+    )
+
+
+def _usage_headers(usage: Usage | None, now_ms: int, refusal: Refusal | None) -> dict[str, str]:
+    """Gate's ``X-Gate-RateLimit-*`` headers for the endpoint's limit. The reset timestamp is
+    the current time unless the limit was exceeded (then: when its window ends)."""
+    if usage is None:
+        return {}
+    reset_ms = usage.window_end_ms if refusal is not None else now_ms
+    return {
+        "X-Gate-RateLimit-Requests-Remain": f"{int(usage.remaining)}",
+        "X-Gate-RateLimit-Limit": f"{usage.budget:g}",
+        "X-Gate-RateLimit-Reset-Timestamp": str(-(-reset_ms // 1000)),
+    }
 
 
 def _install_routes() -> None:

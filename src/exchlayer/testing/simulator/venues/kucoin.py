@@ -122,6 +122,7 @@ from exchlayer.testing.simulator.engine import (
     UnknownSymbol,
     WouldTriggerImmediately,
 )
+from exchlayer.testing.simulator.ratelimit import Charge, Limit, Quota, Refusal, Usage
 from exchlayer.testing.simulator.venues import (
     Operation,
     VenueModule,
@@ -137,8 +138,18 @@ _HOST_SURFACE = {"api.kucoin.com": _SPOT, "api-futures.kucoin.com": _FUTURES}
 
 _OK = "200000"
 _TIME_WINDOW_MS = 5000
-_RATE_WINDOW_MS = 30_000
-_RATE_LIMITS = {_SPOT: 4000, _FUTURES: 2000}
+# Published REST limits (kucoin.com/docs "Rate Limit", VIP0): resource pools refilled every 30 s,
+# the window opening with the first request. Public endpoints of both hosts share one pool per
+# IP; the others are per UID. Each endpoint spends its documented weight from one pool; each
+# answer carries gw-ratelimit-limit/-remaining/-reset (ms) for that pool; over it, HTTP 429 with
+# code 429000.
+_PUBLIC_POOL = Limit("public", Quota(2000, 30), anchored=True)
+_SPOT_POOL = Limit("spot", Quota(4000, 30), per_key=True, anchored=True)
+_FUTURES_POOL = Limit("futures", Quota(2000, 30), per_key=True, anchored=True)
+_MANAGEMENT_POOL = Limit("management", Quota(2000, 30), per_key=True, anchored=True)
+_MANAGEMENT_PATHS = frozenset({"/api/v1/accounts", "/api/ua/v1/account/mode",
+                               "/api/v1/hf/accounts/opened"})
+_PUBLIC_PATHS = frozenset({"/api/v3/margin/symbols", "/api/v1/isolated/symbols"})
 _NS = 1_000_000
 _EIGHT_HOURS_MS = 28_800_000
 
@@ -236,6 +247,7 @@ class _Route:
     operation: str
     private: bool
     weight: int
+    pool: Limit
 
 
 # ---- number formatting (the wire edge; money stays Decimal everywhere else) -----------------
@@ -375,7 +387,6 @@ class KucoinVenue(VenueModule):
                 self._spot[_spot_market_id(inst)] = inst
             elif inst.settle == inst.quote:
                 self._futures[_futures_market_id(inst)] = inst
-        self._usage: dict[tuple[str, str, str], tuple[int, int]] = {}
 
     # ---- dispatch ------------------------------------------------------------------------
 
@@ -392,6 +403,13 @@ class KucoinVenue(VenueModule):
                 404,
                 operation=Operation.UNKNOWN,
             )
+        api_key = request.headers.get("KC-API-KEY") if route.pool.per_key else None
+        usages, refusal = self.rate_limits.charge(
+            request.environment, api_key, request.received_ms,
+            [Charge(route.pool, route.weight)],
+        )
+        if refusal is not None:
+            return self._refused(refusal, route, request.received_ms)
         status = 200
         try:
             call = _Call(request, surface, dict(request.query), _json_body(request), params)
@@ -409,7 +427,17 @@ class KucoinVenue(VenueModule):
             status,
             operation=route.operation,
             private=route.private,
-            headers=self._rate_headers(request, surface, route.weight),
+            headers=_rate_headers(usages[0], request.received_ms),
+        )
+
+    def _refused(self, refusal: Refusal, route: _Route, now_ms: int) -> VenueResponse:
+        usage = Usage(refusal.limit, refusal.budget, refusal.used, now_ms + refusal.retry_after_ms)
+        return VenueResponse.json(
+            {"code": "429000", "msg": "Too Many Requests"},
+            429,
+            operation=route.operation,
+            private=route.private,
+            headers=_rate_headers(usage, now_ms),
         )
 
     def classify(self, request: VenueRequest) -> str:
@@ -426,21 +454,6 @@ class KucoinVenue(VenueModule):
             if found is not None:
                 return route, {k: unquote(v) for k, v in found.groupdict().items()}
         return None, {}
-
-    def _rate_headers(self, request: VenueRequest, surface: str, weight: int) -> dict[str, str]:
-        """KuCoin's ``gw-ratelimit-*`` headers: a 30 s window per environment, host and key."""
-        key = (request.environment, surface, request.headers.get("KC-API-KEY") or "public")
-        window = request.received_ms // _RATE_WINDOW_MS
-        start, used = self._usage.get(key, (window, 0))
-        used = used + weight if start == window else weight
-        self._usage[key] = (window, used)
-        limit = _RATE_LIMITS.get(surface, 2000)
-        reset = (window + 1) * _RATE_WINDOW_MS - request.received_ms
-        return {
-            "gw-ratelimit-limit": str(limit),
-            "gw-ratelimit-remaining": str(max(limit - used, 0)),
-            "gw-ratelimit-reset": str(reset),
-        }
 
     # ---- authentication ------------------------------------------------------------------
 
@@ -1676,9 +1689,24 @@ def _route(
             for part in parts
         )
     )
+    if not private or path in _PUBLIC_PATHS:
+        pool = _PUBLIC_POOL
+    elif path in _MANAGEMENT_PATHS:
+        pool = _MANAGEMENT_POOL
+    else:
+        pool = _SPOT_POOL if surface == _SPOT else _FUTURES_POOL
     KucoinVenue._routes.append(
-        _Route(surface, method, pattern, handler, operation, private, weight)
+        _Route(surface, method, pattern, handler, operation, private, weight, pool)
     )
+
+
+def _rate_headers(usage: Usage, now_ms: int) -> dict[str, str]:
+    """KuCoin's ``gw-ratelimit-*`` headers for the endpoint's resource pool."""
+    return {
+        "gw-ratelimit-limit": f"{usage.budget:g}",
+        "gw-ratelimit-remaining": f"{int(usage.remaining)}",
+        "gw-ratelimit-reset": str(max(usage.window_end_ms - now_ms, 0)),
+    }
 
 
 def _install_routes() -> None:
