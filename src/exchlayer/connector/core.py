@@ -837,7 +837,49 @@ class CcxtExchange(BaseExchange):
             check_market_rules(order, market)
             args = await self._order_arguments(order, cid, market)
             raw = await self._place(tt, unified, order.side, args, cid)
+            if raw.get("status") is None:
+                raw = await self._read_back(tt, unified, raw, side=order.side, args=args, cid=cid)
         return self._order(raw, tt, unified, cid, market)
+
+    async def _read_back(
+        self,
+        trade_type: TradeType,
+        symbol: str,
+        raw: Mapping[str, Any],
+        *,
+        side: OrderSide,
+        args: CcxtOrder,
+        cid: str,
+    ) -> Mapping[str, Any]:
+        """Complete an order the venue acknowledged with its ids only.
+
+        KuCoin, Bitget, BingX swaps and Gate trigger orders answer a new order with its id and
+        nothing else; ccxt then returns an order without status, fills or price. It is read
+        back (one more request) so ``create_order`` returns what the venue did. If that read
+        fails, the order stands: it is returned as sent, its status ``UNKNOWN``.
+        """
+        order_id = raw.get("id")
+        params = self._params("fetch_order", trade_type, symbol)
+        try:
+            found: Mapping[str, Any] = await self._fetch_order(
+                trade_type, str(order_id), symbol, params
+            )
+            return found
+        except ExchangeLayerError as exc:
+            log.warning(
+                "%s create_order %s: placed as %s, but reading it back failed: %s",
+                self.name, symbol, order_id, exc,
+            )
+        return {
+            **raw,
+            "symbol": symbol,
+            "type": args.type,
+            "side": side.value,
+            "amount": args.amount,
+            "price": args.price,
+            "triggerPrice": args.params.get("triggerPrice"),
+            "clientOrderId": raw.get("clientOrderId") or cid,
+        }
 
     async def _place(
         self, trade_type: TradeType, symbol: str, side: OrderSide, args: CcxtOrder, cid: str

@@ -59,7 +59,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from functools import partial
 from types import MappingProxyType
 from typing import Any
@@ -83,7 +82,6 @@ from ..models import (
     Market,
     Order,
     OrderSide,
-    OrderStatus,
     OrderType,
     TimeInForce,
     TradeType,
@@ -327,51 +325,6 @@ class BingXExchange(CcxtExchange):
             # the price, which BingX ignores for TRIGGER_MARKET).
             return CcxtOrder("TRIGGER_MARKET", args.amount, plain(order.stop_price), params)
         return args._replace(params=params)
-
-    async def create_order(
-        self,
-        symbol: str,
-        order_type: OrderType,
-        side: OrderSide,
-        amount: Decimal,
-        price: Decimal | None = None,
-        *,
-        stop_price: Decimal | None = None,
-        trade_type: TradeType | None = None,
-        time_in_force: TimeInForce | None = None,
-        reduce_only: bool = False,
-        client_order_id: str | None = None,
-    ) -> Order:
-        order = await super().create_order(
-            symbol,
-            order_type,
-            side,
-            amount,
-            price,
-            stop_price=stop_price,
-            trade_type=trade_type,
-            time_in_force=time_in_force,
-            reduce_only=reduce_only,
-            client_order_id=client_order_id,
-        )
-        if order.trade_type is not TradeType.FUTURES or order.status is not OrderStatus.UNKNOWN:
-            return order
-        # BingX answers a swap order with its id and type only: read it back.
-        try:
-            return await self.get_order(order.id, order.symbol, trade_type=TradeType.FUTURES)
-        except ExchangeLayerError as exc:
-            log.warning(
-                "%s: order %s was placed but could not be read back: %s", self.name, order.id, exc
-            )
-            return order.model_copy(
-                update={
-                    "type": order_type,
-                    "amount": amount,
-                    "remaining": amount,
-                    "price": price,
-                    "stop_price": stop_price,
-                }
-            )
 
     # --- errors -----------------------------------------------------------------------------
     def _refine_error(

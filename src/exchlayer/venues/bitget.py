@@ -218,37 +218,6 @@ class BitgetExchange(CcxtExchange):
             cost = (cost / tick).to_integral_value(ROUND_CEILING) * tick
         return cost
 
-    async def _place(
-        self, trade_type: TradeType, symbol: str, side: OrderSide, args: CcxtOrder, cid: str
-    ) -> Mapping[str, Any]:
-        raw = await super()._place(trade_type, symbol, side, args, cid)
-        if raw.get("status") is not None:
-            return raw  # found by a lookup after an uncertain answer: complete already
-        # Bitget answers a new order with its ids only: read it back
-        params: dict[str, Any] = {"trigger": True} if "triggerPrice" in args.params else {}
-        try:
-            found: Mapping[str, Any] = await self._fetch_order(
-                trade_type, str(raw.get("id")), symbol, params
-            )
-            return found
-        except ExchangeLayerError as exc:
-            log.warning(
-                "%s create_order %s: placed as %s, but reading it back failed: %s",
-                self.name,
-                symbol,
-                raw.get("id"),
-                exc,
-            )
-        return {
-            **raw,
-            "type": args.type,
-            "side": side.value,
-            "amount": args.amount,
-            "price": args.price,
-            "triggerPrice": args.params.get("triggerPrice"),
-            "clientOrderId": raw.get("clientOrderId") or cid,
-        }
-
     # --- looking orders up ----------------------------------------------------------------
     def _order_lookup(
         self, call: str, order_id: str | None, client_order_id: str | None

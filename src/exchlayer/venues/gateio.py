@@ -83,7 +83,6 @@ from ..models import (
     Market,
     Order,
     OrderSide,
-    OrderStatus,
     OrderType,
     Position,
     Ticker,
@@ -297,53 +296,6 @@ class GateioExchange(CcxtExchange):
                 "cost in quote currency)"
             )
         return Decimal(asks[0][0])
-
-    async def create_order(
-        self,
-        symbol: str,
-        order_type: OrderType,
-        side: OrderSide,
-        amount: Decimal,
-        price: Decimal | None = None,
-        *,
-        stop_price: Decimal | None = None,
-        trade_type: TradeType | None = None,
-        time_in_force: TimeInForce | None = None,
-        reduce_only: bool = False,
-        client_order_id: str | None = None,
-    ) -> Order:
-        order = await super().create_order(
-            symbol,
-            order_type,
-            side,
-            amount,
-            price,
-            stop_price=stop_price,
-            trade_type=trade_type,
-            time_in_force=time_in_force,
-            reduce_only=reduce_only,
-            client_order_id=client_order_id,
-        )
-        if order.type is not None or order.raw is None or set(order.raw) != {"id"}:
-            return order
-        # Gate answers a new price (trigger) order with {"id": N}: it is open, as sent.
-        kind = OrderType(order_type)
-        return order.model_copy(
-            update={
-                "type": kind,
-                "raw_type": kind.value,
-                "side": OrderSide(side),
-                "status": OrderStatus.OPEN,
-                "raw_status": None,
-                "amount": amount,
-                "filled": Decimal(0),
-                "remaining": amount,
-                "price": price,
-                "stop_price": stop_price,
-                "time_in_force": None if time_in_force is None else TimeInForce(time_in_force),
-                "reduce_only": reduce_only,
-            }
-        )
 
     # --- finding orders -------------------------------------------------------------------
     def _order_lookup(

@@ -71,9 +71,7 @@ from ..errors import (
 from ..models import (
     Capabilities,
     Market,
-    Order,
     OrderSide,
-    OrderStatus,
     OrderType,
     Ticker,
     TimeInForce,
@@ -295,60 +293,6 @@ class KucoinExchange(CcxtExchange):
             }
         )
 
-    async def create_order(
-        self,
-        symbol: str,
-        order_type: OrderType,
-        side: OrderSide,
-        amount: Decimal,
-        price: Decimal | None = None,
-        *,
-        stop_price: Decimal | None = None,
-        trade_type: TradeType | None = None,
-        time_in_force: TimeInForce | None = None,
-        reduce_only: bool = False,
-        client_order_id: str | None = None,
-    ) -> Order:
-        placed = await super().create_order(
-            symbol,
-            order_type,
-            side,
-            amount,
-            price,
-            stop_price=stop_price,
-            trade_type=trade_type,
-            time_in_force=time_in_force,
-            reduce_only=reduce_only,
-            client_order_id=client_order_id,
-        )
-        if not _is_ack(placed.raw):
-            return placed  # already the whole order (found by client id after a lost answer)
-        # KuCoin answers with the order id only: read the order back for its status and fills.
-        tt = placed.trade_type
-        params: dict[str, Any] = {}
-        if stop_price is not None and tt is TradeType.SPOT:
-            params.update(self.trigger_order_params[TradeType.SPOT])
-        try:
-            with self._op("create_order", symbol):
-                market = await self._market(placed.symbol, tt)
-                raw = await self._fetch_order(tt, placed.id, placed.symbol, params)
-        except ExchangeLayerError as exc:
-            # The order stands; only reading it back failed. Say what was sent.
-            log.warning("%s: order %s was placed but could not be read back: %s",
-                        self.name, placed.id, exc)
-            return placed.model_copy(
-                update={
-                    "type": order_type,
-                    "side": side,
-                    "status": OrderStatus.UNKNOWN,
-                    "amount": amount,
-                    "price": price,
-                    "stop_price": stop_price,
-                    "time_in_force": time_in_force,
-                    "reduce_only": reduce_only,
-                }
-            )
-        return self._order(raw, tt, placed.symbol, placed.client_order_id, market)
 
 
 def _is_ack(raw: Any) -> bool:
