@@ -363,9 +363,11 @@ def _credentials_from(plaintext: bytes, row_id: int) -> Credentials | None:
     try:
         data = json.loads(plaintext)
         return None if data is None else Credentials(**data)
-    except (ValueError, TypeError):  # never chain: the exception would hold the plaintext
-        pass
-    raise StoreIntegrityError(f"connection {row_id} holds unreadable credentials")
+    except (ValueError, TypeError):
+        # built here but raised below, outside the handler, so it does not chain the original
+        # exception (whose message holds the plaintext)
+        error = StoreIntegrityError(f"connection {row_id} holds unreadable credentials")
+    raise error
 
 
 # --------------------------------------------------------------------------- SQLite

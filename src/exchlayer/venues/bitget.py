@@ -54,6 +54,7 @@ Quirks absorbed here:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Mapping
@@ -235,12 +236,10 @@ class BitgetExchange(CcxtExchange):
         client = self._client(trade_type)
         query = {k: v for k, v in params.items() if k != "trigger"}
         if not params.get("trigger"):
-            try:
+            with contextlib.suppress(OrderNotFound):  # not a regular order: try the plan orders
                 return await self._read(
                     trade_type, partial(client.fetch_order, order_id, symbol, query), kind="order"
                 )
-            except OrderNotFound:
-                pass
         plan = await self._find_plan_order(trade_type, order_id, symbol, query)
         return await self._complete_order(trade_type, plan, symbol)
 

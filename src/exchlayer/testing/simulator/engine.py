@@ -619,7 +619,7 @@ class UnknownSymbol(EngineError):
 
 
 class UnknownOrder(EngineError):
-    pass
+    """No such order on the account."""
 
 
 class OrderNotOpen(UnknownOrder):
@@ -633,7 +633,7 @@ class InsufficientBalance(EngineError):
 
 
 class InsufficientMargin(InsufficientBalance):
-    pass
+    """The futures wallet cannot cover the order's margin."""
 
 
 class FilterFailure(EngineError):
@@ -643,7 +643,7 @@ class FilterFailure(EngineError):
 
 
 class DuplicateClientOrderId(EngineError):
-    pass
+    """An open order already uses this client order id."""
 
 
 class InvalidLeverage(EngineError):
@@ -657,11 +657,11 @@ class InvalidOrderRequest(EngineError):
 
 
 class WouldTriggerImmediately(EngineError):
-    pass
+    """A stop order whose trigger price the market has already reached."""
 
 
 class ReduceOnlyRejected(EngineError):
-    pass
+    """A reduce-only order that would open or grow a position."""
 
 
 # --------------------------------------------------------------------------------------------
