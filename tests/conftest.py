@@ -6,6 +6,12 @@ import os
 
 import pytest
 
+from exchlayer.models import check_parsed_models
+
+# every model parsed from a simulated venue's answer is validated strictly: a value of the
+# wrong type (a float for money, a naive datetime, a bare string for an enum) fails the test
+check_parsed_models()
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``live`` talk to real exchanges: skipped unless EXCHLAYER_LIVE=1."""
