@@ -18,34 +18,37 @@ D = Decimal
 
 # more digits than a float holds: a float round trip would change them
 PRECISE = "27123.123456789012345678"
+# what ccxt's Binance parsers read of a market
+SPOT_MARKET = {"symbol": "BTC/USDT", "spot": True, "contract": False, "linear": None,
+               "inverse": False, "option": False}
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("value", "text", "number"),
     [
-        ("0.01000000", "0.01"),
-        ("100", "100"),
-        ("100.0", "100"),
-        ("0.000", "0"),
-        ("-0.50", "-0.5"),
-        ("1e-05", "0.00001"),
-        ("1.50E+10", "1.50E+10"),  # an exponent is kept as written: stripping would change it
-        (PRECISE, PRECISE),
-        (0.1, "0.1"),
-        (5, "5"),
+        ("0.01000000", "0.01", "0.01"),
+        ("100", "100", "100"),
+        ("100.0", "100", "100"),
+        ("0.000", "0", "0"),
+        ("-0.50", "-0.5", "-0.5"),
+        ("1e-05", "1e-05", "0.00001"),
+        ("1.50E+10", "1.50E+10", "1.50E+10"),  # an exponent is kept: stripping would change it
+        (PRECISE, PRECISE, PRECISE),
+        (0.1, "0.1", "0.1"),
+        (5, "5", "5"),
     ],
 )
-def test_decimal_number_keeps_the_venue_digits(text: Any, expected: str) -> None:
-    value = parsing.decimal_number(text)
-    assert type(value) is Decimal
-    assert value == D(expected)
-    assert str(value) == expected
+def test_exact_numbers_keep_the_venue_digits(value: Any, text: str, number: str) -> None:
+    assert parsing.exact_number(value) == text
+    parsed = parsing.to_decimal(parsing.exact_number(value))
+    assert type(parsed) is Decimal
+    assert str(parsed) == number
 
 
-def test_decimal_number_refuses_what_is_not_a_number() -> None:
-    # ccxt's parse_number turns the exception into its default (None)
-    with pytest.raises(ArithmeticError):
-        parsing.decimal_number("n/a")
+def test_what_is_not_a_number_reads_as_missing() -> None:
+    assert parsing.to_decimal(parsing.exact_number("n/a")) is None
+    assert parsing.to_decimal(parsing.exact_number("NaN")) is None
+    assert parsing.to_decimal("") is None
 
 
 def test_non_finite_numbers_read_as_missing() -> None:
@@ -65,7 +68,7 @@ def test_tickers_come_from_ccxt_without_a_float(binance: Any) -> None:
     raw = binance.parse_ticker(
         {"symbol": "BTCUSDT", "lastPrice": PRECISE, "bidPrice": "27123.10000000",
          "askPrice": "27123.20000000", "volume": "12.5", "closeTime": 1700000000000},
-        {"symbol": "BTC/USDT", "spot": True},
+        SPOT_MARKET,
     )
     ticker = parsing.parse_ticker(raw, "BTC/USDT", TradeType.SPOT)
     assert ticker.last_price == D(PRECISE)  # a float would have rounded it to 27123.123456789
@@ -79,7 +82,7 @@ def test_orders_come_from_ccxt_without_a_float(binance: Any) -> None:
         {"symbol": "BTCUSDT", "orderId": 7, "clientOrderId": "xl1", "price": PRECISE,
          "origQty": "0.00100000", "executedQty": "0.00000000", "status": "NEW",
          "type": "LIMIT", "side": "BUY", "timeInForce": "GTC", "time": 1700000000000},
-        {"symbol": "BTC/USDT", "spot": True, "inverse": False, "linear": None},
+        SPOT_MARKET,
     )
     order = parsing.parse_order(raw, TradeType.SPOT)
     assert order.price == D(PRECISE)
@@ -131,3 +134,29 @@ def test_checking_refuses_a_value_of_the_wrong_type() -> None:
     ok = Order._trusted(id="1", symbol="BTC/USDT", trade_type=TradeType.SPOT,
                         side=OrderSide.BUY, status=OrderStatus.OPEN)
     assert ok.filled == 0
+
+
+def test_balances_and_trades_come_from_ccxt_without_a_float(binance: Any) -> None:
+    wei = "1234.567890123456789012"  # an 18-decimal token: 22 digits, a float keeps ~16
+    raw = binance.parse_balance_custom(
+        {"balances": [{"asset": "ETH", "free": wei, "locked": "0.50000000"}]}, "spot"
+    )
+    (eth,) = parsing.parse_balances(raw, TradeType.SPOT, "ETH")
+    assert eth.free == D(wei)
+    assert eth.used == D("0.5")
+    assert eth.total == D(wei) + D("0.5")
+
+    trade = binance.parse_trade(
+        {"symbol": "BTCUSDT", "id": 1, "orderId": 7, "price": PRECISE, "qty": "0.00100000",
+         "commission": "0.00000100", "commissionAsset": "BTC", "time": 1700000000000,
+         "isBuyer": True, "isMaker": False},
+        SPOT_MARKET,
+    )
+    parsed = parsing.parse_trade(trade, TradeType.SPOT)
+    assert parsed.price == D(PRECISE)
+    assert parsed.cost == D(PRECISE) * D("0.001")
+    # ccxt reads the fee back with safe_string, which drops anything but str and float
+    assert parsed.fee is not None
+    assert parsed.fee.cost == D("0.000001")
+    assert parsed.fee.currency == "BTC"
+    assert binance.number is float

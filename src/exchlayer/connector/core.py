@@ -135,16 +135,17 @@ def _ccxt_class(ccxt_id: str) -> type[Any]:
             )
         return result
 
-    # ccxt works tickers and orders out in strings (``Precise``), then turns each number into a
-    # float, which exchlayer would turn back into a Decimal through its text. Within these
-    # synchronous calls, ccxt's ``parse_number`` makes Decimals from the strings instead
-    # (``parsing.decimal_number``): exact, and one conversion per field instead of three.
+    # ccxt works tickers, orders, trades and balances out in strings (``Precise``), then turns
+    # each number into a float, which exchlayer would turn back into a Decimal through its text
+    # (and a float holds only ~16 digits). Within these synchronous calls, ccxt's
+    # ``parse_number`` keeps the strings instead (``parsing.exact_number``), and the parsers
+    # make each one a Decimal: exact, and one conversion per field instead of three.
     def in_decimals(name: str) -> Callable[..., Any]:
         parse = getattr(base, name)
 
         def parse_in_decimals(self: Any, *args: Any) -> Any:
             number = self.number
-            self.number = parsing.decimal_number
+            self.number = parsing.exact_number
             try:
                 return parse(self, *args)
             finally:
@@ -160,6 +161,8 @@ def _ccxt_class(ccxt_id: str) -> type[Any]:
             "parse_order_book_bid_ask": parsing.decimal_bid_ask,
             "safe_ticker": in_decimals("safe_ticker"),
             "safe_order": in_decimals("safe_order"),
+            "safe_trade": in_decimals("safe_trade"),
+            "safe_balance": in_decimals("safe_balance"),
             "handle_errors": handle_errors,
             "handle_http_status_code": handle_http_status_code,
             "fetch": fetch,

@@ -3,8 +3,8 @@
 ccxt hands numbers over as floats. Each becomes a Decimal through its shortest repr
 (``Decimal(repr(x))``), which gives back exactly the digits the venue sent; ``Decimal(x)`` would
 expose the float's binary error (``0.1`` -> ``0.1000000000000000055511151231257827...``).
-Tickers and orders skip the float: while ccxt builds them, its ``number`` is
-:func:`decimal_number`. Order-book levels never pass through floats at all: see
+Tickers, orders, trades and balances skip the float: while ccxt builds them, its ``number`` is
+:func:`exact_number`. Order-book levels never pass through floats at all: see
 :func:`decimal_bid_ask`.
 
 Models are built without re-validation (``_trusted``): every value here already has its final
@@ -41,7 +41,7 @@ from ..models import (
 
 __all__ = [
     "decimal_bid_ask",
-    "decimal_number",
+    "exact_number",
     "parse_balances",
     "parse_market",
     "parse_order",
@@ -72,7 +72,10 @@ def to_decimal(value: Any) -> Decimal | None:
         if kind is Decimal:
             return value if value.is_finite() else None
         if kind is str:
-            return Decimal(value) if value else None
+            if not value:
+                return None
+            number = Decimal(value)
+            return number if number.is_finite() else None
         if kind is int:
             return Decimal(value)
         if kind is bool:
@@ -82,18 +85,21 @@ def to_decimal(value: Any) -> Decimal | None:
         return None
 
 
-def decimal_number(value: Any) -> Decimal:
-    """ccxt's ``number`` while exchlayer has it parse tickers and orders: its (string) result
-    as a Decimal, without the float ccxt would make. Trailing zeros go, as they would through a
-    float (``"0.01000000"`` reads ``Decimal("0.01")``). An invalid string raises, which ccxt's
-    ``parse_number`` turns into its default, as it does for ``float``."""
+def exact_number(value: Any) -> str:
+    """ccxt's ``number`` while it builds tickers, orders, trades and balances: the number's text,
+    which :func:`to_decimal` then turns into a Decimal once, without the float ccxt would make.
+
+    A string, not a Decimal, because ccxt reads its own results again (a fee's cost, say) with
+    ``safe_string``, which ignores Decimals. Trailing zeros go, as they would through a float
+    (``"0.01000000"`` reads ``"0.01"``); an exponent is kept as written.
+    """
     if type(value) is str:
         if "." in value and "e" not in value and "E" not in value:
-            value = value.rstrip("0").rstrip(".")
-        return Decimal(value)
+            return value.rstrip("0").rstrip(".") or "0"
+        return value
     if type(value) is float:
-        return Decimal(repr(value))
-    return Decimal(value)
+        return repr(value)
+    return str(value)
 
 
 def _dec(value: Any, default: Decimal) -> Decimal:
