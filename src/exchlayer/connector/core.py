@@ -10,12 +10,14 @@ use, sharing one HTTP connection pool).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 import secrets
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime, timezone
 from decimal import Decimal
 from functools import cache, partial
@@ -57,7 +59,12 @@ from ..models import (
     Trade,
     TradeType,
 )
-from ..resilience.ratelimit import RateLimitBackend, RateLimiter, default_backend
+from ..resilience.ratelimit import (
+    RateLimitBackend,
+    RateLimiter,
+    WindowLimiter,
+    default_backend,
+)
 from ..resilience.retry import NO_RETRY, RetryPolicy, retry_call
 from . import parsing
 from .errormap import translate
@@ -222,9 +229,11 @@ class CcxtExchange(BaseExchange):
             or a session routed to the simulator). The caller keeps ownership and closes it.
         default_trade_type: what a symbol without a settle currency means (spot by default).
         timeout: seconds before a request is abandoned.
-        rate_limit: share the venue's request budget with every other connector of the venue
-            (``True``: within this process; a :class:`~exchlayer.resilience.RedisBackend`:
-            across processes; ``False``: no throttling at all).
+        rate_limit: share the venue's request budget with every other connector of the venue,
+            and keep each account's new orders inside the venue's order-count windows
+            (:attr:`order_rate_limits`) (``True``: within this process; a
+            :class:`~exchlayer.resilience.RedisBackend`: across processes; ``False``: no
+            throttling at all).
         retry: how reads are retried on transient errors (default :class:`RetryPolicy()`;
             ``exchlayer.resilience.NO_RETRY`` turns retries off). Orders are never retried
             blindly: see :meth:`create_order`.
@@ -257,6 +266,12 @@ class CcxtExchange(BaseExchange):
     clock drift between us and the venue's window)."""
     rate_limit_burst: ClassVar[float] = 50.0
     """Cost units that may be spent at once (must cover the dearest single call)."""
+    order_rate_limits: ClassVar[Mapping[TradeType, tuple[tuple[int, float], ...]]] = (
+        MappingProxyType({})
+    )
+    """The venue's limits on one account's new orders, per trade type: ``(orders, seconds)``
+    windows (Binance spot: ``((100, 10.0),)``). ccxt does not model them; exchlayer makes an
+    order wait for room in every window rather than have the venue refuse it."""
     trigger_order_params: ClassVar[Mapping[TradeType, Mapping[str, Any]]] = MappingProxyType({})
     """Where a venue keeps trigger (stop) orders apart from the others, the ccxt ``params`` that
     reach them (Binance futures: ``{"trigger": True}``). Lookups, cancels and open-order lists
@@ -315,6 +330,7 @@ class CcxtExchange(BaseExchange):
                 f"rate_limit must be a bool or a RateLimitBackend, got {rate_limit!r}"
             )
         self._limiters: dict[TradeType, RateLimiter] = {}
+        self._order_limiters: dict[TradeType, WindowLimiter | None] = {}
         self._retry = retry if retry is not None else RetryPolicy()
         self._extra_options = dict(ccxt_options or {})
         self._clients: dict[TradeType, Any] = {}
@@ -368,6 +384,26 @@ class CcxtExchange(BaseExchange):
                     self._limiters[other] = limiter
         self._clients[trade_type] = client
         return client
+
+    def _order_slot(self, trade_type: TradeType) -> AbstractAsyncContextManager[Any]:
+        """Room for one more new order of this account in the venue's order-count windows."""
+        try:
+            limiter = self._order_limiters[trade_type]
+        except KeyError:
+            limiter = self._order_limiters[trade_type] = self._order_limiter(trade_type)
+        return limiter.slot() if limiter is not None else nullcontext()
+
+    def _order_limiter(self, trade_type: TradeType) -> WindowLimiter | None:
+        windows = self.order_rate_limits.get(trade_type)
+        if not windows or self._rate_backend is None or self._credentials is None:
+            return None
+        # the account, named without its key: a short digest of it
+        key = self._credentials.api_key.get_secret_value().encode()
+        account = hashlib.sha256(key).hexdigest()[:16]
+        environment = "test" if self._is_testnet else "live"
+        return self._rate_backend.window_limiter(
+            f"{self.name}:{trade_type.value}:{environment}:orders:{account}", windows
+        )
 
     def _client_config(self, trade_type: TradeType) -> dict[str, Any]:
         options: dict[str, Any] = {"warnOnFetchOpenOrdersWithoutSymbol": False}
@@ -930,31 +966,34 @@ class CcxtExchange(BaseExchange):
             return raw
 
         for attempt in (1, 2):
-            sent_at = time.monotonic()
-            try:
-                return await send()
-            except Exception as exc:
-                error = await self._translated(exc, trade_type, "create_order")
-                resynced = (
-                    isinstance(error, ClockSkew)
-                    and attempt == 1
-                    and await self._resync_clock(trade_type)
-                )
-                if resynced:
-                    continue  # refused for its timestamp: it was not placed
-                if not isinstance(error, NetworkError):
-                    raise error from exc
-                found = await self._reconcile(trade_type, symbol, cid, sent_at)
-                if found is not None:
-                    return found
-                window = self._order_window(trade_type)
-                if attempt == 2 or window is None:
-                    raise self._unknown(cid, symbol, error) from exc
-                log.warning(
-                    "%s create_order %s: not placed (confirmed by lookup after the venue's "
-                    "%.1f s window); sending it again with client_order_id=%s",
-                    self.name, symbol, window, cid,
-                )
+            # waits for room in the account's order windows; a failure here is before sending
+            async with self._order_slot(trade_type):
+                sent_at = time.monotonic()
+                try:
+                    return await send()
+                except Exception as exc:
+                    failure = exc
+            error = await self._translated(failure, trade_type, "create_order")
+            resynced = (
+                isinstance(error, ClockSkew)
+                and attempt == 1
+                and await self._resync_clock(trade_type)
+            )
+            if resynced:
+                continue  # refused for its timestamp: it was not placed
+            if not isinstance(error, NetworkError):
+                raise error from failure
+            found = await self._reconcile(trade_type, symbol, cid, sent_at)
+            if found is not None:
+                return found
+            window = self._order_window(trade_type)
+            if attempt == 2 or window is None:
+                raise self._unknown(cid, symbol, error) from failure
+            log.warning(
+                "%s create_order %s: not placed (confirmed by lookup after the venue's "
+                "%.1f s window); sending it again with client_order_id=%s",
+                self.name, symbol, window, cid,
+            )
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _reconcile(

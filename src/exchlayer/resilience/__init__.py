@@ -3,10 +3,14 @@
 from .ratelimit import (
     LocalBackend,
     LocalRateLimiter,
+    LocalWindowLimiter,
     RateLimitBackend,
     RateLimiter,
     RedisBackend,
     RedisRateLimiter,
+    RedisWindowLimiter,
+    Window,
+    WindowLimiter,
     default_backend,
 )
 from .retry import NO_RETRY, RetryPolicy, retry_call
@@ -15,11 +19,15 @@ __all__ = [
     "NO_RETRY",
     "LocalBackend",
     "LocalRateLimiter",
+    "LocalWindowLimiter",
     "RateLimitBackend",
     "RateLimiter",
     "RedisBackend",
     "RedisRateLimiter",
+    "RedisWindowLimiter",
     "RetryPolicy",
+    "Window",
+    "WindowLimiter",
     "default_backend",
     "retry_call",
 ]

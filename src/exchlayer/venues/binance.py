@@ -86,6 +86,11 @@ class BinanceExchange(CcxtExchange):
     # newClientOrderId: ^[.A-Z:/a-z0-9_-]{1,36}$
     client_order_id_prefix = "xl"
     client_order_id_max_length = 36
+    # exchangeInfo's rateLimits, "ORDERS": spot 100 per 10 s (and 200,000 a day, not held
+    # here); USD-M futures 300 per 10 s and 1,200 a minute
+    order_rate_limits = MappingProxyType(
+        {TradeType.SPOT: ((100, 10.0),), TradeType.FUTURES: ((300, 10.0), (1200, 60.0))}
+    )
     order_book_depths = MappingProxyType({TradeType.FUTURES: (5, 10, 20, 50, 100, 500, 1000)})
     trigger_order_params = MappingProxyType({TradeType.FUTURES: {"trigger": True}})
 

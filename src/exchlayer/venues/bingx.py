@@ -197,6 +197,10 @@ class BingXExchange(CcxtExchange):
     testnet_modes = MappingProxyType({TradeType.FUTURES: "sandbox"})
     client_order_id_prefix = "xl"
     client_order_id_max_length = _WIRE_MAX
+    # per UID: spot "place order" 5 requests a second, perpetual swap 10
+    order_rate_limits = MappingProxyType(
+        {TradeType.SPOT: ((5, 1.0),), TradeType.FUTURES: ((10, 1.0),)}
+    )
     order_book_depths = MappingProxyType({TradeType.FUTURES: (5, 10, 20, 50, 100, 500, 1000)})
     # BingX refuses a signed request older than recvWindow, 5 s unless sent (ccxt sends none;
     # the adapter sends ccxt's recvWindow option with orders, see _order_window)

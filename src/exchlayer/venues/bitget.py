@@ -129,6 +129,10 @@ class BitgetExchange(CcxtExchange):
     # clientOid: at most 50 characters (Bitget error 40305)
     client_order_id_prefix = "xl"
     client_order_id_max_length = 50
+    # "Frequency limit: 10 times/1s (UID)" on spot and mix place-order
+    order_rate_limits = MappingProxyType(
+        {TradeType.SPOT: ((10, 1.0),), TradeType.FUTURES: ((10, 1.0),)}
+    )
     order_book_depths = MappingProxyType({TradeType.FUTURES: (1, 5, 15, 50, 100)})
     # ACCESS-TIMESTAMP must be within 30 s of Bitget's clock
     order_timestamp_window = 30.0

@@ -186,6 +186,10 @@ class GateioExchange(CcxtExchange):
     # text: "t-" + up to 28 of [0-9A-Za-z_.-]; ccxt 4.5.90 counts the "t-" in its 28
     client_order_id_prefix = "xl"
     client_order_id_max_length = 26
+    # Gate's API v4 rate limits: spot order placement 10 requests a second, futures 100
+    order_rate_limits = MappingProxyType(
+        {TradeType.SPOT: ((10, 1.0),), TradeType.FUTURES: ((100, 1.0),)}
+    )
     trigger_order_params = MappingProxyType(
         {TradeType.SPOT: {"trigger": True}, TradeType.FUTURES: {"trigger": True}}
     )
