@@ -19,9 +19,11 @@ from exchlayer import (
     OrderStatus,
     OrderType,
     PermissionDenied,
+    RateLimitExceeded,
     TimeInForce,
     TradeType,
 )
+from exchlayer.resilience import NO_RETRY
 from exchlayer.testing import Operation, Simulator, connect
 from exchlayer.testing.simulator import VenueRequest, VenueResponse
 from exchlayer.testing.simulator.server import Handler
@@ -377,3 +379,20 @@ async def test_an_answer_without_kucoins_code_is_not_read_as_a_refusal(
         assert [o.client_order_id for o in await exchange.get_open_orders(BTC)] == ["once"]
     assert garbled == 1
     assert sim.count_requests(lambda r: r.operation == Operation.CREATE_ORDER) == 1
+
+
+async def test_a_429_waits_until_the_pool_refills() -> None:
+    """KuCoin's 429 has no Retry-After; its gw-ratelimit-reset header says when the pool
+    refills, and that is the wait exchlayer reports and pauses for."""
+    # the public pool (2,000 per 30 s) scaled to 60 per 0.9 s: a burst of tickers spends it
+    async with Simulator(rate_limit_scale=0.03) as sim:
+        exchange = await connect(sim, "kucoin", rate_limit=False, retry=NO_RETRY)
+        async with exchange:
+            await exchange.get_symbols()
+            with pytest.raises(RateLimitExceeded) as caught:
+                for _ in range(200):
+                    await exchange.get_ticker("BTC/USDT")
+        assert sim.count_requests(lambda r: r.status == 429) == 1
+    # without the header, there would be no wait to report (None)
+    assert caught.value.retry_after is not None
+    assert 0 < caught.value.retry_after <= 0.9

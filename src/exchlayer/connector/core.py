@@ -179,7 +179,7 @@ def _ccxt_class(ccxt_id: str) -> type[Any]:
 
 def _annotate(exc: Exception, status: Any, headers: Any) -> None:
     exc.xl_http_status = status  # type: ignore[attr-defined]
-    exc.xl_retry_after = _header_seconds(headers)  # type: ignore[attr-defined]
+    exc.xl_headers = headers  # type: ignore[attr-defined]  # the response's, not the request's
 
 
 class _Operation:
@@ -550,7 +550,10 @@ class CcxtExchange(BaseExchange):
             symbol=None,
             scrub=self._redactor,
             refine=self._refine_error,
-            retry_after=getattr(exc, "xl_retry_after", None) or _retry_after(client),
+            retry_after=self._retry_after(
+                getattr(exc, "xl_headers", None)
+                or getattr(client, "last_response_headers", None)
+            ),
         )
         if isinstance(error, RateLimitExceeded):
             limiter = self._limiters.get(trade_type)
@@ -611,6 +614,11 @@ class CcxtExchange(BaseExchange):
         return True
 
     # --- hooks a venue adapter may override ------------------------------------------------
+    def _retry_after(self, headers: Any) -> float | None:
+        """Seconds a refused request's answer (its response ``headers``) asks us to wait:
+        the standard ``Retry-After``, unless the venue says it another way."""
+        return header_seconds(headers, "Retry-After")
+
     def _json_shape(self, method: str, url: str) -> type | None:
         """The top-level JSON type (``dict`` or ``list``) the venue answers at ``url``, or
         ``None`` to accept either. A wrongly shaped body is refused before ccxt parses it into
@@ -1308,16 +1316,13 @@ def _preview(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def _retry_after(client: Any) -> float | None:
-    """Seconds from the last response's ``Retry-After`` header (ccxt keeps its headers)."""
-    return _header_seconds(getattr(client, "last_response_headers", None))
-
-
-def _header_seconds(headers: Any) -> float | None:
+def header_seconds(headers: Any, header: str, scale: float = 1.0) -> float | None:
+    """A response header's number (times ``scale``) as non-negative seconds, if present."""
+    wanted = header.lower()
     for name, value in (headers or {}).items():
-        if name.lower() == "retry-after":
+        if name.lower() == wanted:
             try:
-                return max(0.0, float(value))
+                return max(0.0, float(value) * scale)
             except (TypeError, ValueError):
                 return None
     return None

@@ -41,6 +41,8 @@ Quirks absorbed here, so that user code is the same as for any other venue:
   pool: polling tickers through ccxt spends the public pool twice as fast as ccxt believes, and
   gets 429s. The adapter doubles those costs (``_POOL_COSTS``), and both ccxt classes draw from
   one budget (``_rate_limit_key``), since their public calls share KuCoin's public pool.
+  A 429 carries no ``Retry-After``; its ``gw-ratelimit-reset`` header (milliseconds until the
+  pool refills) says how long to wait instead (``_retry_after``).
 - Errors: KuCoin answers a cancel of a finished futures order with ``100004`` ("Order is in not
   cancelable state"), which ccxt raises as a bad request; exchlayer reads it as "not open" (so
   ``cancel_order`` returns ``False``). ``400006``/``400007`` (IP not allowed, key lacks the
@@ -58,7 +60,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from ..connector.core import CcxtExchange, CcxtOrder
+from ..connector.core import CcxtExchange, CcxtOrder, header_seconds
 from ..connector.validation import OrderRequest
 from ..errors import (
     ExchangeLayerError,
@@ -170,6 +172,11 @@ class KucoinExchange(CcxtExchange):
     def _rate_limit_key(self, ccxt_id: str) -> str:
         # spot and futures public calls share one KuCoin pool: one budget for both classes
         return f"{self.name}:kucoin+kucoinfutures:{'test' if self._is_testnet else 'live'}"
+
+    def _retry_after(self, headers: Any) -> float | None:
+        return super()._retry_after(headers) or header_seconds(
+            headers, "gw-ratelimit-reset", scale=0.001
+        )
 
     def _refine_error(
         self, exc: BaseException, message: str
