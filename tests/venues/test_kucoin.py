@@ -389,9 +389,13 @@ async def test_a_429_waits_until_the_pool_refills() -> None:
         exchange = await connect(sim, "kucoin", rate_limit=False, retry=NO_RETRY)
         async with exchange:
             await exchange.get_symbols()
-            with pytest.raises(RateLimitExceeded) as caught:
+
+            async def poll() -> None:
                 for _ in range(200):
                     await exchange.get_ticker("BTC/USDT")
+
+            with pytest.raises(RateLimitExceeded) as caught:
+                await poll()
         assert sim.count_requests(lambda r: r.status == 429) == 1
     # without the header, there would be no wait to report (None)
     assert caught.value.retry_after is not None
