@@ -9,9 +9,10 @@ Calls alternate between the two clients so drift (GC, CPU frequency) hits both a
     .venv/bin/python benchmarks/overhead.py --calls 1000
 
 Target: exchlayer <= 1.10x raw ccxt for get_ticker, get_order_book(limit=100) and create_order.
-On venues that acknowledge a new order with its id only (KuCoin, Bitget, BingX swaps), exchlayer
-reads the order back so it can return its real status; that is one more request than raw ccxt,
-whose returned order then has no status, and the ratio shows it.
+On venues that acknowledge a new order with its id only (Bitget; KuCoin and BingX futures),
+exchlayer reads the order back so it can return its real status; that is one more request than
+raw ccxt, whose returned order then has no status, and the ratio shows it (Bitget spot here).
+KuCoin spot orders go to its "Add Order Sync" endpoint instead, which answers with the status.
 """
 
 from __future__ import annotations

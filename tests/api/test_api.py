@@ -509,10 +509,11 @@ async def test_exchlayer_errors_map_to_statuses(
 async def test_a_slow_venue_is_a_gateway_timeout(
     client: httpx.AsyncClient, venue_simulator: Simulator
 ) -> None:
-    cid = await connect(client, venue_simulator, "slow", options={"timeout": 0.2})
+    # the timeout leaves room for the connection test that creating the connection runs
+    cid = await connect(client, venue_simulator, "slow", options={"timeout": 0.5})
 
     async def slow(request: VenueRequest, call_next: Any) -> VenueResponse:
-        await asyncio.sleep(0.6)
+        await asyncio.sleep(1.0)
         response: VenueResponse = await call_next(request)
         return response
 
@@ -520,7 +521,7 @@ async def test_a_slow_venue_is_a_gateway_timeout(
     response = await client.get(f"/orders/{cid}", headers=as_("alice"))
     venue_simulator.interceptors.clear()
     assert response.status_code == 504 and response.json()["error"] == "RequestTimeout"
-    await asyncio.sleep(0.6)  # let the simulator finish the slow request before it stops
+    await asyncio.sleep(1.0)  # let the simulator finish the slow request before it stops
 
 
 # --- secrets -------------------------------------------------------------------------------------

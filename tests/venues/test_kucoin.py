@@ -400,3 +400,45 @@ async def test_a_429_waits_until_the_pool_refills() -> None:
     # without the header, there would be no wait to report (None)
     assert caught.value.retry_after is not None
     assert 0 < caught.value.retry_after <= 0.9
+
+
+async def test_a_spot_order_that_rests_or_ends_unfilled_takes_one_request(
+    venue_simulator: Simulator,
+) -> None:
+    """Spot orders go to "Add Order Sync", answered after matching with the order's status:
+    one that rests, or ends without a fill, needs no read-back; one with fills is read back
+    for its price and fees."""
+    sim = venue_simulator
+    async with await connect(sim, "kucoin") as exchange:
+        ticker = await exchange.get_ticker(BTC)
+        assert ticker.bid is not None and ticker.ask is not None
+        sim.requests.clear()
+        resting = await exchange.create_order(
+            BTC, OrderType.LIMIT, OrderSide.BUY, D("0.001"), D("30000")
+        )
+        assert paths(sim) == ["POST api.kucoin.com/api/v1/hf/orders/sync"]
+        assert resting.status is OrderStatus.OPEN
+        assert (resting.type, resting.side) == (OrderType.LIMIT, OrderSide.BUY)
+        assert (resting.amount, resting.price, resting.filled) == (D("0.001"), D("30000"), 0)
+        assert resting.remaining == D("0.001")
+        assert resting.created_at is not None
+        held = await exchange.get_order(resting.id, BTC)  # what the venue holds
+        fields = ("id", "client_order_id", "type", "side", "status", "amount", "price", "filled",
+                  "remaining", "cost", "time_in_force", "created_at")
+        assert [getattr(resting, f) for f in fields] == [getattr(held, f) for f in fields]
+
+        sim.requests.clear()
+        unfilled = await exchange.create_order(
+            BTC, OrderType.LIMIT, OrderSide.BUY, D("0.001"), D("30000"),
+            time_in_force=TimeInForce.IOC,
+        )
+        assert len(sim.requests) == 1
+        assert unfilled.status is OrderStatus.CANCELED and unfilled.filled == 0
+
+        sim.requests.clear()
+        filled = await exchange.create_order(BTC, OrderType.MARKET, OrderSide.BUY, D("0.001"))
+        assert [r.operation for r in sim.requests] == [
+            Operation.CREATE_ORDER, Operation.FETCH_ORDER,
+        ]
+        assert filled.status is OrderStatus.FILLED
+        assert filled.average_price is not None and filled.fee is not None

@@ -72,7 +72,7 @@ from .markets import MarketCache
 from .redaction import RedactingLogger, Redactor
 from .validation import OrderRequest, check_market_rules, check_order_request, parse_symbol
 
-__all__ = ["CcxtExchange", "CcxtOrder", "plain"]
+__all__ = ["CcxtExchange", "CcxtOrder", "as_sent", "header_seconds", "plain"]
 
 T = TypeVar("T")
 log = logging.getLogger("exchlayer")
@@ -937,16 +937,7 @@ class CcxtExchange(BaseExchange):
                 "%s create_order %s: placed as %s, but reading it back failed: %s",
                 self.name, symbol, order_id, exc,
             )
-        return {
-            **raw,
-            "symbol": symbol,
-            "type": args.type,
-            "side": side.value,
-            "amount": args.amount,
-            "price": args.price,
-            "triggerPrice": args.params.get("triggerPrice"),
-            "clientOrderId": raw.get("clientOrderId") or cid,
-        }
+        return as_sent(raw, symbol, side, args, cid)
 
     async def _place(
         self, trade_type: TradeType, symbol: str, side: OrderSide, args: CcxtOrder, cid: str
@@ -1314,6 +1305,22 @@ def _valid_order(raw: Any) -> bool:
 def _preview(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+def as_sent(
+    raw: Mapping[str, Any], symbol: str, side: OrderSide, args: CcxtOrder, cid: str
+) -> dict[str, Any]:
+    """A venue's bare acknowledgement of a new order, completed with what was sent."""
+    return {
+        **raw,
+        "symbol": symbol,
+        "type": args.type,
+        "side": side.value,
+        "amount": args.amount,
+        "price": args.price,
+        "triggerPrice": args.params.get("triggerPrice"),
+        "clientOrderId": raw.get("clientOrderId") or cid,
+    }
 
 
 def header_seconds(headers: Any, header: str, scale: float = 1.0) -> float | None:

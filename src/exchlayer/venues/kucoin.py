@@ -22,8 +22,11 @@ Quirks absorbed here, so that user code is the same as for any other venue:
   setting, read once per symbol (``getCrossUserLeverage``) and remembered.
 - Futures have no fill-or-kill (``NotSupported`` before anything is sent); spot has GTC, IOC, FOK
   and post-only.
-- An order placement answers with the order id only: the connector reads the order back, so
-  ``create_order`` returns its real status, fills and prices.
+- Spot orders go to "Add Order Sync" (``/api/v1/hf/orders/sync``, ccxt's ``sync`` param),
+  answered after matching with the order's sizes and status: one that rests or ends unfilled
+  needs nothing more (``_read_back``). Other placements answer with the order id only, and an
+  order with fills lacks its prices and fees: the connector reads those back, so
+  ``create_order`` returns the real status, fills and prices.
 - Spot stop orders live apart (``/api/v1/stop-order``, ``vs…`` ids, no fills) and take a
   direction: exchlayer's stop buys are sent as ``stop=entry`` (trigger at or above the stop
   price) and stop sells as ``stop=loss``. Lookups, cancels and open-order lists cover both kinds.
@@ -60,7 +63,8 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from ..connector.core import CcxtExchange, CcxtOrder, header_seconds
+from ..connector.core import CcxtExchange, CcxtOrder, as_sent, header_seconds
+from ..connector.parsing import to_decimal
 from ..connector.validation import OrderRequest
 from ..errors import (
     ExchangeLayerError,
@@ -206,6 +210,10 @@ class KucoinExchange(CcxtExchange):
             if order.stop_price is not None:
                 # KuCoin's default is "loss" (trigger at or below): say which way we mean
                 params["stop"] = "entry" if order.side is OrderSide.BUY else "loss"
+            else:
+                # "Add Order Sync": answered after matching, with the order's status, so an
+                # order that rests (or ends unfilled) needs no second request (_read_back)
+                params["sync"] = True
             return args._replace(params=params)
         if order.time_in_force is TimeInForce.FOK:
             raise NotSupported("KuCoin futures orders have no fill-or-kill (FOK) time in force")
@@ -235,6 +243,37 @@ class KucoinExchange(CcxtExchange):
         if kind == "order_book":
             return raw.get("nonce") is not None  # the book's sequence
         return True
+
+    async def _read_back(
+        self,
+        trade_type: TradeType,
+        symbol: str,
+        raw: Mapping[str, Any],
+        *,
+        side: OrderSide,
+        args: CcxtOrder,
+        cid: str,
+    ) -> Mapping[str, Any]:
+        info = raw.get("info")
+        if (
+            isinstance(info, Mapping)
+            and info.get("status") in ("open", "done")
+            and to_decimal(info.get("dealSize")) == 0
+        ):
+            # the sync answer of an order that rests, or ended without a fill (IOC, post-only)
+            return {
+                **as_sent(raw, symbol, side, args, cid),
+                "status": "open" if info["status"] == "open" else "canceled",
+                "filled": "0",
+                "cost": "0",
+                # KuCoin's default for a limit order is GTC
+                "timeInForce": args.params.get("timeInForce", "GTC" if args.price else None),
+                "postOnly": args.params.get("postOnly"),
+                "remaining": info.get("remainSize"),
+                "timestamp": info.get("orderTime"),
+            }
+        # an id-only answer, or one with fills, whose prices and fees only a read gives
+        return await super()._read_back(trade_type, symbol, raw, side=side, args=args, cid=cid)
 
     async def _complete_order(
         self, trade_type: TradeType, raw: Mapping[str, Any], symbol: str

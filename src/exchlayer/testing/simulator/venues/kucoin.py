@@ -802,6 +802,29 @@ class KucoinVenue(VenueModule):
         return order.kind == "spot" and order.spawn_on_trigger
 
     def _hf_new(self, call: _Call) -> dict[str, Any]:
+        order = self._hf_place(call)
+        return {"orderId": _hex_id(order.id), "clientOid": order.client_order_id}
+
+    def _hf_new_sync(self, call: _Call) -> dict[str, Any]:
+        """"Add Order Sync": placed like ``_hf_new``, answered after matching, with the order's
+        sizes and status (``open`` while it rests, ``done`` once filled or cancelled), but not
+        its price, type, side or fills."""
+        order = self._hf_place(call)
+        cancelled = _is_cancelled(order)
+        remaining = order.remaining if order.quote_amount is None else ZERO
+        return {
+            "orderId": _hex_id(order.id),
+            "clientOid": order.client_order_id,
+            "orderTime": order.created_ms,
+            "originSize": _plain(order.amount or ZERO),
+            "dealSize": _plain(order.filled),
+            "remainSize": _plain(remaining if order.is_open else ZERO),
+            "canceledSize": _plain(remaining if cancelled else ZERO),
+            "status": "open" if order.is_open else "done",
+            "matchTime": order.updated_ms,
+        }
+
+    def _hf_place(self, call: _Call) -> Order:
         inst = self._spot_inst(call)
         side = _side(call.text("side"))
         wire_type = (call.text("type") or "limit").lower()
@@ -832,8 +855,7 @@ class KucoinVenue(VenueModule):
             )
         else:
             raise _param_error("type is invalid")
-        order = self.engine.place_order(call.acct, req)
-        return {"orderId": _hex_id(order.id), "clientOid": order.client_order_id}
+        return self.engine.place_order(call.acct, req)
 
     def _hf_order(self, acct: Account, order: Order) -> dict[str, Any]:
         inst = self.engine.instrument(order.symbol)
@@ -1745,6 +1767,7 @@ def _install_routes() -> None:
     _route(s, "GET", "/api/v1/accounts", v._accounts, op.BALANCE, private=True, weight=5)
     hf = "/api/v1/hf/orders"
     _route(s, "POST", hf, v._hf_new, op.CREATE_ORDER, private=True, weight=1)
+    _route(s, "POST", f"{hf}/sync", v._hf_new_sync, op.CREATE_ORDER, private=True, weight=1)
     _route(s, "GET", f"{hf}/active", v._hf_active, op.OPEN_ORDERS, private=True)
     _route(s, "GET", f"{hf}/client-order/{{clientOid}}", v._hf_get, op.FETCH_ORDER, private=True)
     _route(s, "GET", f"{hf}/{{orderId}}", v._hf_get, op.FETCH_ORDER, private=True)
