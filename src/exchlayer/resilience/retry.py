@@ -50,7 +50,7 @@ class RetryPolicy:
         max_elapsed: stop retrying once this many seconds have passed since the first try.
         jitter: draw each wait uniformly from [0, ceiling] ("full jitter").
 
-    Warnings:
+    Note:
         A short ``base_delay`` with many ``attempts`` hammers a venue that is already
         struggling and can get the API key or IP temporarily banned.
     """
