@@ -36,6 +36,31 @@ def test_no_credentials_is_none_and_half_credentials_are_an_error() -> None:
         Credentials.from_values(None, None, "pp")
 
 
+@pytest.mark.parametrize(
+    ("key", "secret", "passphrase", "problem"),
+    [
+        ("K3yQx\x1f", "S3cZw", None, "api_key contains a control character"),
+        ("K3yQx", "S3cZw\n", None, "api_secret contains a control character"),
+        ("K3yQx", "S3c Zw", None, "api_secret contains whitespace"),
+        (" K3yQx", "S3cZw", None, "api_key contains whitespace"),
+        ("K3yQx", "S3cZw", "P4ss\r", "passphrase contains a control character"),
+    ],
+)
+def test_credentials_that_cannot_be_sent_are_refused_at_once(
+    key: str, secret: str, passphrase: str | None, problem: str
+) -> None:
+    """A pasted newline or a control character would fail inside the HTTP client, at the
+    first request, as if the venue were down: it is a configuration error, named, at once."""
+    with pytest.raises(ConfigurationError, match=problem) as info:
+        Credentials.from_values(key, secret, passphrase, exchange="binance")
+    with pytest.raises(ValueError, match=problem) as invalid:
+        Credentials(api_key=key, api_secret=secret, passphrase=passphrase)  # type: ignore[arg-type]
+    for text in (str(info.value), str(invalid.value)):
+        assert "K3y" not in text and "S3c" not in text and "P4ss" not in text
+    # a passphrase is chosen by its owner: spaces are theirs to use
+    assert Credentials.from_values("K3yQx", "S3cZw", "my pass phrase") is not None
+
+
 def test_validation_errors_do_not_echo_secret_input() -> None:
     with pytest.raises(Exception) as info:  # noqa: PT011 - pydantic's ValidationError
         Credentials(api_key="visible-key", api_secret="s", unexpected="leaky-value")  # type: ignore[call-arg]

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 
 from .errors import ConfigurationError
 
@@ -29,6 +29,13 @@ class Credentials(BaseModel):
     api_key: SecretStr
     api_secret: SecretStr
     passphrase: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _sendable(self) -> Credentials:
+        problem = _unsendable(self.api_key, self.api_secret, self.passphrase)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
 
     @classmethod
     def from_values(
@@ -56,7 +63,11 @@ class Credentials(BaseModel):
             raise ConfigurationError(
                 f"{missing} is missing: give both the API key and its secret", exchange=exchange
             )
-        return cls(api_key=key, api_secret=secret, passphrase=_secret(passphrase))
+        phrase = _secret(passphrase)
+        problem = _unsendable(key, secret, phrase)
+        if problem is not None:
+            raise ConfigurationError(problem, exchange=exchange)
+        return cls(api_key=key, api_secret=secret, passphrase=phrase)
 
     def secret_values(self) -> tuple[str, ...]:
         """Every secret string, for redaction; never log what this returns."""
@@ -67,6 +78,21 @@ class Credentials(BaseModel):
 
     def __reduce__(self) -> NoReturn:
         raise TypeError("Credentials cannot be pickled: secrets never leave the process")
+
+
+def _unsendable(key: SecretStr, secret: SecretStr, passphrase: SecretStr | None) -> str | None:
+    """Why these credentials cannot travel in a request's headers, or ``None``. Names the field,
+    never its value."""
+    fields = [("api_key", key, False), ("api_secret", secret, False)]
+    if passphrase is not None:
+        fields.append(("passphrase", passphrase, True))
+    for name, value, spaces_allowed in fields:
+        text = value.get_secret_value()
+        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+            return f"{name} contains a control character (a stray newline or tab?)"
+        if not spaces_allowed and any(c.isspace() for c in text):
+            return f"{name} contains whitespace, which API keys and secrets never do"
+    return None
 
 
 def _secret(value: str | SecretStr | None) -> SecretStr | None:

@@ -178,6 +178,16 @@ async def test_adding_a_connection_the_venue_refuses(
     assert unknown.status_code == 400 and unknown.json()["error"] == "ConfigurationError"
     assert "unknown exchange 'kraken'" in unknown.json()["message"]
 
+    # a key that cannot travel in a header (schemathesis found this one) is the caller's
+    # mistake, said before any request: not a venue that seems down
+    sent = len(venue_simulator.requests)
+    unsendable = await client.post(
+        "/connections", json={**body, "api_key": "\x1f"}, headers=as_("alice")
+    )
+    assert unsendable.status_code == 400 and unsendable.json()["error"] == "ConfigurationError"
+    assert "api_key contains a control character" in unsendable.json()["message"]
+    assert len(venue_simulator.requests) == sent
+
     testnet = await client.post(
         "/connections", json={**body, "is_testnet": True}, headers=as_("alice")
     )
