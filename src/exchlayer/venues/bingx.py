@@ -102,11 +102,14 @@ _INVALID_ORDER_CODES = frozenset({"101290", "101215", "101211", "100440", "10141
 _BUSY_CODES = frozenset({"80012", "100410", "100500", "100503", "109500", "110500"})
 _AUTH_CODES = frozenset({"100001", "100412", "100413"})
 _ESCAPES = {"_": "__", "-": "_0", ".": "_1"}
+_STORED_AS_IS = re.compile(r"[a-z0-9]*")
 _UNESCAPES = {"_": "_", "0": "-", "1": "."}
 
 
 def encode_client_order_id(client_order_id: str) -> str:
     """The form of an exchlayer client order id that BingX stores unchanged (``[a-z0-9_]``)."""
+    if _STORED_AS_IS.fullmatch(client_order_id):
+        return client_order_id  # the ids exchlayer generates: lowercase hex
     out = []
     for char in client_order_id:
         if char in _ESCAPES:
@@ -121,6 +124,8 @@ def encode_client_order_id(client_order_id: str) -> str:
 def decode_client_order_id(wire: str) -> str:
     """The exchlayer id behind a BingX client order id; one exchlayer did not escape comes back
     as it is."""
+    if "_" not in wire:
+        return wire
     out = []
     chars = iter(wire)
     for char in chars:
@@ -292,7 +297,9 @@ class BingXExchange(CcxtExchange):
         order = super()._order(raw, trade_type, symbol, client_order_id, market)
         update: dict[str, Any] = {}
         if order.client_order_id:
-            update["client_order_id"] = decode_client_order_id(order.client_order_id)
+            decoded = decode_client_order_id(order.client_order_id)
+            if decoded != order.client_order_id:
+                update["client_order_id"] = decoded
         if order.type is OrderType.STOP and not order.price:
             update["price"] = None  # BingX reports "0" for a stop-market order's price
         return order.model_copy(update=update) if update else order
