@@ -183,3 +183,22 @@ async def test_processes_share_an_accounts_order_windows_through_redis(redis_url
     finally:
         await one.close()
         await two.close()
+
+
+async def test_an_order_outlives_a_redis_that_fails_to_record_its_end(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The order's outcome matters more than the bookkeeping: if Redis cannot record the end
+    of an event, the caller still gets its result (the event holds its place until ``hold``)."""
+    prefix = f"test:{time.monotonic_ns()}"
+    backend = RedisBackend(redis_url, prefix=prefix)
+    try:
+        limiter = backend.window_limiter("orders:acct", [(4, 0.3)])
+        async with limiter.slot():
+            # the key is clobbered (a string now), so recording the end fails: WRONGTYPE
+            await backend.client.set(f"{prefix}:orders:acct", "clobbered")
+            result = "placed"
+        assert result == "placed"
+        assert "could not record an event's end (ResponseError)" in caplog.text
+    finally:
+        await backend.close()
