@@ -614,6 +614,10 @@ class CcxtExchange(BaseExchange):
         return True
 
     # --- hooks a venue adapter may override ------------------------------------------------
+    def _parse_ticker(self, raw: Mapping[str, Any], symbol: str, trade_type: TradeType) -> Ticker:
+        """ccxt's ticker as a :class:`Ticker` (a venue adds what its tickers leave out)."""
+        return parsing.parse_ticker(raw, symbol, trade_type)
+
     def _retry_after(self, headers: Any) -> float | None:
         """Seconds a refused request's answer (its response ``headers``) asks us to wait:
         the standard ``Retry-After``, unless the venue says it another way."""
@@ -741,7 +745,7 @@ class CcxtExchange(BaseExchange):
             raw = await self._read(
                 tt, lambda: client.fetch_ticker(unified, params), kind="ticker"
             )
-        return parsing.parse_ticker(raw, unified, tt)
+        return self._parse_ticker(raw, unified, tt)
 
     async def get_order_book(
         self, symbol: str, limit: int = 20, *, trade_type: TradeType | None = None

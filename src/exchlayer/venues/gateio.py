@@ -60,9 +60,9 @@ Quirks absorbed here:
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from contextvars import ContextVar
-from datetime import datetime, timezone
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from functools import partial
 from types import MappingProxyType
@@ -386,11 +386,11 @@ class GateioExchange(CcxtExchange):
         positions = await super().get_positions(symbol)
         return [_cross_leverage(p) for p in positions]
 
-    async def get_ticker(self, symbol: str, *, trade_type: TradeType | None = None) -> Ticker:
-        ticker = await super().get_ticker(symbol, trade_type=trade_type)
-        if ticker.timestamp is None:
-            ticker = ticker.model_copy(update={"timestamp": datetime.now(timezone.utc)})
-        return ticker
+    def _parse_ticker(self, raw: Mapping[str, Any], symbol: str, trade_type: TradeType) -> Ticker:
+        if raw.get("timestamp") is None:
+            # Gate's tickers carry no time: the answer's arrival stands in for it
+            raw = {**raw, "timestamp": time.time_ns() // 1_000_000}
+        return super()._parse_ticker(raw, symbol, trade_type)
 
 
 def _gate_order(raw: Mapping[str, Any], trade_type: TradeType, market: Market) -> dict[str, Any]:
