@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import ccxt.async_support as ccxt
@@ -57,8 +57,14 @@ def tally(sim: Simulator, since_ms: int) -> dict[str, Any]:
     return {"weight": accepted, "429": refused, "418": banned}
 
 
-async def hammer_exchlayer(sim: Simulator, seconds: float) -> dict[str, Any]:
-    clients = [await connect(sim, "binance", rate_limit=True) for _ in range(CLIENTS)]
+async def hammer(
+    sim: Simulator,
+    seconds: float,
+    clients: list[Any],
+    call: Callable[[Any], Awaitable[object]],
+    failure: type[Exception],
+) -> dict[str, Any]:
+    """Every client calling ``call`` as fast as it is let for ``seconds``; then closed."""
     errors = 0
 
     async def run(client: Any) -> None:
@@ -66,8 +72,8 @@ async def hammer_exchlayer(sim: Simulator, seconds: float) -> dict[str, Any]:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
-                await client.get_ticker("BTC/USDT")
-            except ExchangeLayerError:
+                await call(client)
+            except failure:
                 errors += 1
 
     start_ms = sim.engine.now_ms()
@@ -77,6 +83,13 @@ async def hammer_exchlayer(sim: Simulator, seconds: float) -> dict[str, Any]:
     for c in clients:
         await c.close()
     return {**tally(sim, start_ms), "seconds": elapsed, "errors": errors}
+
+
+async def hammer_exchlayer(sim: Simulator, seconds: float) -> dict[str, Any]:
+    clients = [await connect(sim, "binance", rate_limit=True) for _ in range(CLIENTS)]
+    return await hammer(
+        sim, seconds, clients, lambda c: c.get_ticker("BTC/USDT"), ExchangeLayerError
+    )
 
 
 async def hammer_raw(sim: Simulator, seconds: float) -> dict[str, Any]:
@@ -87,24 +100,9 @@ async def hammer_raw(sim: Simulator, seconds: float) -> dict[str, Any]:
             "apiKey": f"raw-{i}", "secret": "s", "session": sim.client_session(),
             "enableRateLimit": True, "timeout_on_exit": 0, "options": dict(SPOT_OPTIONS),
         }))
-    errors = 0
-
-    async def run(client: Any) -> None:
-        nonlocal errors
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                await client.fetch_ticker("BTC/USDT")
-            except ccxt.BaseError:
-                errors += 1
-
-    start_ms = sim.engine.now_ms()
-    started = time.monotonic()
-    await asyncio.gather(*(run(c) for c in clients))
-    elapsed = time.monotonic() - started
-    for c in clients:
-        await c.close()
-    return {**tally(sim, start_ms), "seconds": elapsed, "errors": errors}
+    return await hammer(
+        sim, seconds, clients, lambda c: c.fetch_ticker("BTC/USDT"), ccxt.BaseError
+    )
 
 
 _CHILD = """

@@ -72,7 +72,7 @@ from .markets import MarketCache
 from .redaction import RedactingLogger, Redactor
 from .validation import OrderRequest, check_market_rules, check_order_request, parse_symbol
 
-__all__ = ["CcxtExchange", "CcxtOrder", "as_sent", "header_seconds", "plain"]
+__all__ = ["CcxtExchange", "CcxtOrder", "as_sent", "header_seconds", "plain", "recv_window_ms"]
 
 T = TypeVar("T")
 log = logging.getLogger("exchlayer")
@@ -343,6 +343,11 @@ class CcxtExchange(BaseExchange):
 
     # --- properties ------------------------------------------------------------------
     @property
+    def _environment(self) -> str:
+        """``"test"`` or ``"live"``: rate budgets and order windows are kept per environment."""
+        return "test" if self._is_testnet else "live"
+
+    @property
     def closed(self) -> bool:
         """Whether :meth:`close` has been called."""
         return self._closed
@@ -400,9 +405,8 @@ class CcxtExchange(BaseExchange):
         # the account, named without its key: a short digest of it
         key = self._credentials.api_key.get_secret_value().encode()
         account = hashlib.sha256(key).hexdigest()[:16]
-        environment = "test" if self._is_testnet else "live"
         return self._rate_backend.window_limiter(
-            f"{self.name}:{trade_type.value}:{environment}:orders:{account}", windows
+            f"{self.name}:{trade_type.value}:{self._environment}:orders:{account}", windows
         )
 
     def _client_config(self, trade_type: TradeType) -> dict[str, Any]:
@@ -664,7 +668,7 @@ class CcxtExchange(BaseExchange):
     def _rate_limit_key(self, ccxt_id: str) -> str:
         """The budget the requests of ccxt class ``ccxt_id`` draw from: one per venue, ccxt
         class and environment, unless the venue meters several classes together."""
-        return f"{self.name}:{ccxt_id}:{'test' if self._is_testnet else 'live'}"
+        return f"{self.name}:{ccxt_id}:{self._environment}"
 
     def _order_window(self, trade_type: TradeType) -> float | None:
         """Seconds after which the venue refuses an order request as too old (see
@@ -1325,6 +1329,14 @@ def as_sent(
         "triggerPrice": args.params.get("triggerPrice"),
         "clientOrderId": raw.get("clientOrderId") or cid,
     }
+
+
+def recv_window_ms(client: Any) -> int | None:
+    """The ``recvWindow`` option (ms) of a ccxt client, when the caller set a usable one."""
+    window = client.options.get("recvWindow")
+    if isinstance(window, int) and not isinstance(window, bool) and window > 0:
+        return window
+    return None
 
 
 def header_seconds(headers: Any, header: str, scale: float = 1.0) -> float | None:

@@ -64,7 +64,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..connector import parsing
-from ..connector.core import CcxtExchange, CcxtOrder, plain
+from ..connector.core import CcxtExchange, CcxtOrder, plain, recv_window_ms
 from ..connector.validation import OrderRequest
 from ..errors import (
     AuthenticationError,
@@ -306,10 +306,8 @@ class BingXExchange(CcxtExchange):
 
     # --- orders -----------------------------------------------------------------------------
     def _recv_window_ms(self, trade_type: TradeType) -> int:
-        window = self._client(trade_type).options.get("recvWindow")
-        if isinstance(window, int) and not isinstance(window, bool) and window > 0:
-            return window
-        return int(self.order_timestamp_window * 1000)
+        window = recv_window_ms(self._client(trade_type))
+        return window if window is not None else int(self.order_timestamp_window * 1000)
 
     def _order_window(self, trade_type: TradeType) -> float | None:
         # the recvWindow each order is sent with (see _order_arguments)

@@ -68,7 +68,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from ..connector.core import CcxtExchange, CcxtOrder, plain
+from ..connector.core import CcxtExchange, CcxtOrder, plain, recv_window_ms
 from ..connector.parsing import to_decimal
 from ..connector.validation import OrderRequest
 from ..errors import (
@@ -125,17 +125,9 @@ _CCXT_OPTIONS: Mapping[str, Any] = MappingProxyType(
 )
 
 
-def _expiry_ms(client: Any) -> int | None:
-    """The ``recvWindow`` option (ms) when the caller set one: how long an order stays valid."""
-    window = client.options.get("recvWindow")
-    if isinstance(window, int) and not isinstance(window, bool) and window > 0:
-        return window
-    return None
-
-
 def _add_expiry(client: Any, request: Any, api: Any, method: str, path: str) -> None:
     """Add ``X-Gate-Exptime`` (Gate's clock + recvWindow) to a signed new-order request."""
-    expiry = _expiry_ms(client)
+    expiry = recv_window_ms(client)  # how long an order stays valid, when the caller set it
     if (
         expiry is not None
         and method == "POST"
@@ -216,7 +208,7 @@ class GateioExchange(CcxtExchange):
         return client
 
     def _order_window(self, trade_type: TradeType) -> float | None:
-        expiry = _expiry_ms(self._client(trade_type))
+        expiry = recv_window_ms(self._client(trade_type))
         if expiry is None or _PLACING_TRIGGER.get():
             return self.order_timestamp_window  # Timestamp more than 60 s old: refused
         return expiry / 1000

@@ -175,7 +175,7 @@ class KucoinExchange(CcxtExchange):
 
     def _rate_limit_key(self, ccxt_id: str) -> str:
         # spot and futures public calls share one KuCoin pool: one budget for both classes
-        return f"{self.name}:kucoin+kucoinfutures:{'test' if self._is_testnet else 'live'}"
+        return f"{self.name}:kucoin+kucoinfutures:{self._environment}"
 
     def _retry_after(self, headers: Any) -> float | None:
         return super()._retry_after(headers) or header_seconds(
@@ -338,7 +338,6 @@ class KucoinExchange(CcxtExchange):
                 "ask_size": None if ticker.ask_size is None else ticker.ask_size * size,
             }
         )
-
 
 
 def _is_ack(raw: Any) -> bool:
