@@ -51,7 +51,7 @@ from pydantic import (
     model_validator,
 )
 
-from .config import Credentials
+from .config import CredentialModel, Credentials
 from .connection import ExchangeConnection
 from .errors import (
     AuthenticationError,
@@ -155,7 +155,9 @@ Symbol = Annotated[str, Field(min_length=1, max_length=64, examples=["BTC/USDT"]
 ClientOrderId = Annotated[str, Field(pattern=_CLIENT_ID_PATTERN)]
 
 
-class _Request(BaseModel):
+class _Request(CredentialModel):
+    """A request body: it may carry credentials, so its validation errors never hold inputs."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
 
@@ -571,7 +573,9 @@ def create_router(
     SymbolQuery = Annotated[str, Query(min_length=1, max_length=64, examples=["BTC/USDT"])]
     OptionalSymbol = Annotated[str | None, Query(min_length=1, max_length=64)]
     TradeTypeQuery = Annotated[TradeType | None, Query()]
-    OrderIdPath = Annotated[str, Path(min_length=1, max_length=128, examples=["1"])]
+    # what any venue's order id can look like: no value can reach a signed request's path or
+    # query with '/', '?', '&', '#', '%' or whitespace in it (each venue checks its own form)
+    OrderIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$", examples=["1"])]
     ClientIdPath = Annotated[str, Path(pattern=_CLIENT_ID_PATTERN, examples=["my-order-1"])]
     ExchangeQuery = Annotated[str, Query(pattern=_NAME_PATTERN, examples=["binance"])]
 

@@ -8,15 +8,23 @@ otherwise the ``trade_type`` argument decides, and without one the connector's
 
 from __future__ import annotations
 
+import functools
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from decimal import Decimal
 from types import TracebackType
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from .config import Credentials
-from .errors import ConfigurationError
+from .errors import (
+    ConfigurationError,
+    ExchangeLayerError,
+    InvalidArgument,
+    NetworkError,
+    RequestTimeout,
+)
 from .models import (
     Balance,
     Capabilities,
@@ -32,10 +40,66 @@ from .models import (
     Trade,
     TradeType,
 )
+from .redaction import Redactor, scrub_chain
 
 __all__ = ["BaseExchange", "Capabilities"]
 
 _Self = TypeVar("_Self", bound="BaseExchange")
+_R = TypeVar("_R")
+
+# The interface's methods: whatever escapes one of them leaves through _guarded.
+_GUARDED = frozenset(
+    {
+        "get_ticker", "get_order_book", "get_balance", "create_order", "get_order",
+        "cancel_order", "get_open_orders", "get_trades", "get_positions", "set_leverage",
+        "get_symbols", "get_exchange_info", "test_connection", "check_connection", "close",
+    }
+)
+
+
+def _guarded(method: Callable[..., Awaitable[_R]]) -> Callable[..., Awaitable[_R]]:
+    """``method`` such that every error leaving it is an exchlayer error whose whole chain is
+    free of secrets (see :func:`exchlayer.redaction.scrub_chain`)."""
+
+    @functools.wraps(method)
+    async def guarded(self: BaseExchange, *args: Any, **kwargs: Any) -> _R:
+        try:
+            return await method(self, *args, **kwargs)
+        except ExchangeLayerError as exc:
+            scrub_chain(exc, self._redact)
+            raise  # the same object: its (cleaned) context stays as it is
+        except Exception as exc:
+            # a connector (a plugin's, or a bug) let a foreign exception out
+            foreign = exc
+        error = _foreign_class(foreign)(
+            f"{type(foreign).__name__}: {self._redact(_text(foreign))}",
+            exchange=getattr(self, "name", None),
+            operation=method.__name__,
+        )
+        error.__cause__ = foreign
+        scrub_chain(error, self._redact)
+        raise error
+
+    guarded.__xl_guarded__ = True  # type: ignore[attr-defined]
+    return guarded
+
+
+def _foreign_class(exc: Exception) -> type[ExchangeLayerError]:
+    """What a foreign exception that escaped a connector most likely means."""
+    if isinstance(exc, TimeoutError):
+        return RequestTimeout
+    if isinstance(exc, OSError):
+        return NetworkError
+    if isinstance(exc, (ValueError, TypeError, ArithmeticError, LookupError, AttributeError)):
+        return InvalidArgument  # a value the connector could not work with
+    return ExchangeLayerError  # nothing more is known
+
+
+def _text(value: object) -> str:
+    try:
+        return str(value)
+    except Exception:
+        return f"<{type(value).__name__} that cannot be printed>"
 
 
 class BaseExchange(ABC):
@@ -51,6 +115,15 @@ class BaseExchange(ABC):
     capabilities: ClassVar[Capabilities]
     """What this exchange can do; anything else raises ``NotSupported``."""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every interface method a subclass defines leaves through _guarded, so no connector (a
+        # plugin's included) can let a secret out in an error's chain, or a foreign error out.
+        super().__init_subclass__(**kwargs)
+        for name in _GUARDED:
+            method = cls.__dict__.get(name)
+            if callable(method) and not getattr(method, "__xl_guarded__", False):
+                setattr(cls, name, _guarded(method))
+
     def __init__(self, *, credentials: Credentials | None = None, is_testnet: bool = False) -> None:
         """Every exchange class accepts these keywords (the factory passes them), plus its own
         options. Subclasses call ``super().__init__(credentials=..., is_testnet=...)``."""
@@ -58,6 +131,17 @@ class BaseExchange(ABC):
             raise ConfigurationError("credentials must be an exchlayer.Credentials")
         self._credentials = credentials
         self._is_testnet = bool(is_testnet)
+        self._redactor = Redactor(credentials.secret_values() if credentials else ())
+
+    def _redact(self, text: str) -> str:
+        """``text`` with this connector's secrets and any signature masked."""
+        redactor = getattr(self, "_redactor", None)  # a subclass may skip __init__
+        if redactor is None:
+            credentials: Credentials | None = getattr(self, "_credentials", None)
+            redactor = self._redactor = Redactor(
+                credentials.secret_values() if credentials is not None else ()
+            )
+        return redactor(text)
 
     @property
     def is_testnet(self) -> bool:

@@ -11,17 +11,56 @@ import os
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
+from typing_extensions import Self
 
 from .errors import ConfigurationError
 
-__all__ = ["Credentials", "env_flag", "load_env_config"]
+__all__ = ["CredentialModel", "Credentials", "env_flag", "load_env_config"]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
 
-class Credentials(BaseModel):
+_HIDDEN = "**********"
+
+
+class CredentialModel(BaseModel):
+    """A model that accepts a credential: its validation errors never hold what was passed.
+
+    pydantic's ``hide_input_in_errors`` keeps inputs out of the error's text only; the error's
+    ``errors()`` and ``json()`` still carry them (a key, and a secret read from a file with its
+    trailing newline). Here every input in a validation error is replaced by ``**********``.
+    """
+
+    model_config = ConfigDict(hide_input_in_errors=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _hide_inputs(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            details = [
+                InitErrorDetails(
+                    type=error["type"], loc=error["loc"], input=_HIDDEN, ctx=error.get("ctx", {})
+                )
+                for error in exc.errors()
+            ]
+            raise ValidationError.from_exception_data(
+                exc.title, details, hide_input=True
+            ) from None
+
+
+class Credentials(CredentialModel):
     """An API key, its secret, and (on KuCoin and Bitget) a passphrase."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)

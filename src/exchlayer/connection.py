@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from .config import Credentials
+from .config import CredentialModel, Credentials
 
 __all__ = ["ExchangeConnection"]
 
@@ -16,7 +16,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class ExchangeConnection(BaseModel):
+class ExchangeConnection(CredentialModel):
     """One account on one exchange: who owns it, which venue, and the credentials to reach it.
 
     ``id`` is ``None`` until a :class:`~exchlayer.service.TradingService` or a
@@ -24,7 +24,7 @@ class ExchangeConnection(BaseModel):
     as ``**********``, are left out of ``model_dump()``, and cannot be pickled.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     id: int | None = None
     user: str = Field(min_length=1, max_length=200)

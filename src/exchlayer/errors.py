@@ -8,6 +8,7 @@ tried again later; permanent ones will not, and retrying them only costs rate-li
     │   ├── NetworkError
     │   │   ├── RequestTimeout
     │   │   └── ExchangeUnavailable
+    │   │       └── MalformedResponse  the answer is garbled or holds impossible values
     │   ├── ClockSkew                  the venue refused our timestamp
     │   └── RateLimitExceeded          .retry_after (seconds, or None)
     ├── PermanentError                 retrying will not help
@@ -40,6 +41,7 @@ secret. Catch the branch you can act on::
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "InsufficientFunds",
     "InvalidArgument",
     "InvalidOrder",
+    "MalformedResponse",
     "NetworkError",
     "NotSupported",
     "OrderLimitViolation",
@@ -85,12 +88,26 @@ class ExchangeLayerError(Exception):
         self.symbol = symbol
 
     def __str__(self) -> str:
-        where = " ".join(part for part in (self.exchange, self.operation, self.symbol) if part)
-        return f"{where}: {self.message}" if where else self.message
+        # Never raises, whatever a caller passed as the symbol (an int, bytes, an object whose
+        # own __str__ fails): an error that cannot print hides the failure it reports.
+        parts = [_text(part) for part in (self.exchange, self.operation, self.symbol) if part]
+        where = " ".join(part for part in parts if part)
+        message = _text(self.message)
+        return f"{where}: {message}" if where else message
 
     def __reduce__(self) -> tuple[object, ...]:
         # Keep the keyword context when an error crosses a process boundary.
         return (_rebuild, (type(self), self.message, self.__dict__.copy()))
+
+
+def _text(value: object) -> str:
+    """``value`` as text for an error message, never raising."""
+    if isinstance(value, str):
+        return value
+    try:
+        return repr(value)
+    except Exception:
+        return f"<unprintable {type(value).__name__}>"
 
 
 def _rebuild(cls: type[ExchangeLayerError], message: str, state: dict[str, object]) -> object:
@@ -114,6 +131,12 @@ class RequestTimeout(NetworkError):
 
 class ExchangeUnavailable(NetworkError):
     """The venue is down, in maintenance, or answered with a server error."""
+
+
+class MalformedResponse(ExchangeUnavailable):
+    """The venue's answer could not be read or holds values no venue sends (garbled, truncated,
+    wrongly shaped, a negative price, another market's data). It is never returned as data; the
+    venue may have acted on the request, so an order answered this way is reconciled."""
 
 
 class ClockSkew(TransientError):
@@ -201,10 +224,28 @@ class ExchangeError(PermanentError):
 class OrderStatusUnknown(ExchangeLayerError):
     """An order was sent but its fate could not be established.
 
-    The order may or may not exist on the venue. Look it up with ``client_order_id`` before
-    deciding to send it again.
+    The order may or may not exist on the venue; exchlayer never sends it again on its own.
+    Look it up by ``client_order_id`` (``get_order(None, symbol, client_order_id=...)``) before
+    deciding to send it again: once :attr:`settles_by` has passed, a lookup that does not find
+    it is final, because the venue refuses the original request by then.
     """
 
-    def __init__(self, message: str, *, client_order_id: str, **context: str | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        client_order_id: str,
+        sent_at: datetime | None = None,
+        settles_by: datetime | None = None,
+        **context: str | None,
+    ) -> None:
         super().__init__(message, **context)
         self.client_order_id = client_order_id
+        """The order's client order id: the key to look it up with."""
+        self.sent_at = sent_at
+        """When the order was sent (UTC, the local clock)."""
+        self.settles_by = settles_by
+        """From this time on (UTC, the local clock) the venue would refuse the original request
+        as too old, and its lookups have caught up (within the venue's documented bounds and
+        exchlayer's assumption about lookup lag): a lookup that does not find the order then
+        means it was not placed. ``None`` when the venue offers no such bound."""

@@ -8,9 +8,8 @@ and ``model_dump()`` so it never clutters a log line or an API response.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal, SupportsIndex, TypeVar, overload
 
@@ -261,14 +260,44 @@ class Ticker(_Model):
         """``ask - bid``, when the venue reports both."""
         if self.bid is None or self.ask is None:
             return None
-        return self.ask - self.bid
+        return _spread(self.bid, self.ask)
 
     @property
     def mid(self) -> Decimal | None:
         """The midpoint of bid and ask, when the venue reports both."""
         if self.bid is None or self.ask is None:
             return None
-        return (self.bid + self.ask) / 2
+        return _mid(self.bid, self.ask)
+
+
+_tuple_item = tuple.__getitem__
+
+
+def _spread(bid: Any, ask: Any) -> Decimal | None:
+    """``ask - bid``, or ``None`` where it is no number (a NaN, an infinity or a huge exponent
+    in a hand-built model): the property never raises."""
+    try:
+        result = ask - bid
+        return result if isinstance(result, Decimal) and result.is_finite() else None
+    except (DecimalException, TypeError):
+        return None
+
+
+def _first(level: Any) -> Any:
+    """A level's price; a level that is not a tuple (a hand-built model) gives ``None``."""
+    try:
+        return level[0]
+    except Exception:
+        return None
+
+
+def _mid(bid: Any, ask: Any) -> Decimal | None:
+    """``(bid + ask) / 2``, or ``None`` where it is no number (see :func:`_spread`)."""
+    try:
+        result = (bid + ask) / 2
+        return result if isinstance(result, Decimal) and result.is_finite() else None
+    except (DecimalException, TypeError):
+        return None
 
 
 class OrderBookLevel(tuple[Decimal, Decimal]):
@@ -303,13 +332,15 @@ class OrderBookLevel(tuple[Decimal, Decimal]):
     def __getitem__(
         self, key: SupportsIndex | slice | str
     ) -> Decimal | tuple[Decimal, ...]:
+        if type(key) is int:  # first: ccxt sorts each side of a book by ``level[0]``
+            return _tuple_item(self, key)
         if key == "price":
-            return tuple.__getitem__(self, 0)
+            return _tuple_item(self, 0)
         if key == "amount":
-            return tuple.__getitem__(self, 1)
+            return _tuple_item(self, 1)
         if isinstance(key, str):
             raise KeyError(key)
-        return tuple.__getitem__(self, key)
+        return _tuple_item(self, key)
 
     def __repr__(self) -> str:
         return f"OrderBookLevel(price={self.price!s}, amount={self.amount!s})"
@@ -317,9 +348,6 @@ class OrderBookLevel(tuple[Decimal, Decimal]):
     def keys(self) -> tuple[str, str]:
         """The field names, so ``dict(level)`` works."""
         return ("price", "amount")
-
-    def __iter__(self) -> Iterator[Decimal]:
-        return tuple.__iter__(self)
 
     @classmethod
     def __get_pydantic_core_schema__(
@@ -382,17 +410,17 @@ class OrderBook(_Model):
 
     @property
     def spread(self) -> Decimal | None:
-        """Best ask minus best bid."""
+        """Best ask minus best bid (``None`` on an empty side, or where it is no number)."""
         if not self.bids or not self.asks:
             return None
-        return self.asks[0].price - self.bids[0].price
+        return _spread(_first(self.bids[0]), _first(self.asks[0]))
 
     @property
     def mid(self) -> Decimal | None:
-        """The midpoint of the best bid and the best ask."""
+        """The midpoint of the best bid and the best ask (``None`` as for :attr:`spread`)."""
         if not self.bids or not self.asks:
             return None
-        return (self.asks[0].price + self.bids[0].price) / 2
+        return _mid(_first(self.bids[0]), _first(self.asks[0]))
 
 
 class Balance(_Model):

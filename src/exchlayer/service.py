@@ -14,8 +14,13 @@
 Every connector the service creates shares one HTTP connection pool and, per venue, one copy of
 the market metadata (:class:`~exchlayer.connector.markets.MarketCache`). A background monitor
 re-tests each connection every ``health_check_interval`` seconds; ``get_connection_status()``
-answers from that cache. Adding, updating and removing connections is safe while calls run: a
-removed connection's connector is closed only after the calls already using it finish.
+answers from that cache.
+
+Adding, updating, testing and removing connections is safe while calls run, and against each
+other. Removal wins: no add, update, test or load of a connection still in flight when it is
+removed can bring it back (in memory or in the store); each fails with ``ConnectionNotFound``
+and closes what it built. Of concurrent updates, the last to finish its test wins. A removed or
+replaced connector is closed only after the calls already using it finish.
 """
 
 from __future__ import annotations
@@ -142,16 +147,41 @@ class Portfolio(BaseModel):
     """Connection id -> why its balance could not be read (it is left out of the sums)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class _Entry:
+    """One connector serving one connection, and the calls using it right now."""
+
     connection: ExchangeConnection
     exchange: BaseExchange
     status: ConnectionStatus
     active: int = 0
     idle: asyncio.Event = field(default_factory=asyncio.Event)
+    closing: asyncio.Future[None] | None = None
+    """Set once the entry is retired: draining its calls, then closing its connector."""
 
     def __post_init__(self) -> None:
         self.idle.set()
+
+    @property
+    def id(self) -> int:
+        assert self.connection.id is not None
+        return self.connection.id
+
+
+@dataclass(eq=False)
+class _Life:
+    """One life of a connection id: from the add (or the load from the store) that reserves the
+    id to the removal (or the service's close) that ends it.
+
+    Routing the id to a new entry (an add, load or update completing) and ending the life both
+    happen holding ``lock``, after checking ``ended``; the network is never awaited under it. So
+    an update tests its new connector while the old one keeps serving, a removal waits at most
+    for a store write in progress, and once a life has ended nothing can commit to it: whatever
+    was still in flight for it finds ``ended``, closes the connector it built and gives up.
+    """
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    ended: bool = False
 
 
 def _status(connection: ExchangeConnection, check: ConnectionCheck | None) -> ConnectionStatus:
@@ -211,8 +241,12 @@ class TradingService:
         self.market_cache = MarketCache(ttl=market_ttl)
         self._drain_timeout = drain_timeout
         self._entries: dict[int, _Entry] = {}
+        """The live connections: where calls are routed."""
+        self._lives: dict[int, _Life] = {}
+        """Every id not removed: the live connections and those being added or loaded."""
+        self._retiring: set[_Entry] = set()
+        """Entries no longer routed to (removed or replaced) whose connectors are not closed yet."""
         self._public: dict[str, BaseExchange] = {}
-        self._lock = asyncio.Lock()
         self._ids = itertools.count(1)
         self._monitor: asyncio.Task[None] | None = None
         self._started = False
@@ -227,35 +261,47 @@ class TradingService:
         await self.close_all_connections()
 
     async def start(self) -> None:
-        """Connect every stored connection (those that fail stay listed, marked disconnected)
-        and start the health monitor."""
+        """Connect every stored connection (those that fail their test stay listed, marked
+        disconnected) and start the health monitor."""
         self._check_open()
         if self._started:
             return
         self._started = True
         if self._store is not None:
             stored = await self._store.list()
-            await asyncio.gather(*(self._load(c) for c in stored))
-            ids = [c.id for c in stored if c.id is not None]
-            if ids:
-                self._ids = itertools.count(max(ids) + 1)
-        if self._interval is not None:
+            self._check_open()
+            # Reserve every id before the first await, so a removal during the load wins.
+            pending = [
+                (c, self._reserve(c.id)) for c in stored
+                if c.id is not None and c.id not in self._lives
+            ]
+            await asyncio.gather(*(self._load(c, life) for c, life in pending))
+        if self._interval is not None and not self._closed:
             self._monitor = asyncio.create_task(self._monitor_loop(self._interval))
 
     async def close_all_connections(self) -> None:
-        """Stop the monitor and close every connector (and the shared session if owned)."""
+        """Stop the monitor and close every connector (and the shared session if owned).
+
+        Anything still in flight loses: an add, update or load finishing afterwards raises
+        (or, for a load, drops the connection) and closes the connector it built.
+        """
         if self._closed:
             return
-        self._closed = True
+        self._closed = True  # from here on no life can begin
         if self._monitor is not None:
             self._monitor.cancel()
             await asyncio.gather(self._monitor, return_exceptions=True)
-        async with self._lock:
-            entries = list(self._entries.values())
-            self._entries.clear()
-            public = list(self._public.values())
-            self._public.clear()
-        await asyncio.gather(*(self._retire(entry) for entry in entries))
+
+        async def end(connection_id: int, life: _Life) -> None:
+            async with life.lock:  # lets a store write in progress finish
+                if not life.ended:
+                    self._end(connection_id, life)
+
+        await asyncio.gather(*(end(cid, life) for cid, life in list(self._lives.items())))
+        # also those a concurrent removal or update is retiring: none may outlive the service
+        await asyncio.gather(*(self._retire(entry) for entry in list(self._retiring)))
+        public = list(self._public.values())
+        self._public.clear()
         await asyncio.gather(*(exchange.close() for exchange in public))
         if self._own_session is not None:
             await self._own_session.close()
@@ -274,6 +320,68 @@ class TradingService:
             connector = aiohttp.TCPConnector(ssl=_ssl_context(), limit=100)
             self._own_session = aiohttp.ClientSession(connector=connector, trust_env=False)
         return self._own_session
+
+    # --- the life of a connection ----------------------------------------------------------
+    # An id's life begins with _reserve and ends with _end (a removal or the close) or _abandon
+    # (its add or load failed). _install routes the id to a new entry. _install and _end run
+    # holding the life's lock, after _changing has checked that the life has not ended.
+    def _reserve(self, connection_id: int) -> _Life:
+        self._check_open()
+        if connection_id in self._lives:
+            raise ConfigurationError(f"connection {connection_id} is already added")
+        life = self._lives[connection_id] = _Life()
+        return life
+
+    def _abandon(self, connection_id: int, life: _Life) -> None:
+        """End a life that never got an entry (its add or load failed)."""
+        life.ended = True
+        if self._lives.get(connection_id) is life:
+            del self._lives[connection_id]
+
+    @asynccontextmanager
+    async def _changing(self, connection_id: int, life: _Life) -> AsyncIterator[None]:
+        """Hold the id's lock; raise if its life ended (removed, or the service closed)."""
+        async with life.lock:
+            if life.ended:
+                self._check_open()
+                raise ConnectionNotFound(f"connection {connection_id} was removed")
+            yield
+
+    def _install(self, entry: _Entry) -> _Entry | None:
+        """Route the entry's id to it; the entry it replaces, if any, is to be retired."""
+        old = self._entries.get(entry.id)
+        self._entries[entry.id] = entry
+        if old is not None:
+            self._retiring.add(old)
+        return old
+
+    def _end(self, connection_id: int, life: _Life) -> _Entry | None:
+        """End a life: the id is forgotten and its entry, if any, is to be retired."""
+        life.ended = True
+        del self._lives[connection_id]
+        entry = self._entries.pop(connection_id, None)
+        if entry is not None:
+            self._retiring.add(entry)
+        return entry
+
+    async def _retire(self, entry: _Entry) -> None:
+        """Close a connector no longer routed to, once the calls using it finish (or after
+        ``drain_timeout``). Idempotent; the close goes on if the caller is cancelled."""
+        if entry.closing is None:
+            entry.closing = asyncio.ensure_future(self._drain_and_close(entry))
+        await asyncio.shield(entry.closing)
+
+    async def _drain_and_close(self, entry: _Entry) -> None:
+        try:
+            await asyncio.wait_for(entry.idle.wait(), self._drain_timeout)
+        except asyncio.TimeoutError:
+            log.warning(
+                "closing connection %s with %d call(s) still running", entry.id, entry.active
+            )
+        try:
+            await entry.exchange.close()
+        finally:
+            self._retiring.discard(entry)
 
     # --- connections -----------------------------------------------------------------
     def _build(self, connection: ExchangeConnection) -> BaseExchange:
@@ -294,115 +402,156 @@ class TradingService:
             **options,
         )
 
-    async def _keep(
-        self, connection: ExchangeConnection, exchange: BaseExchange, check: ConnectionCheck | None
-    ) -> None:
-        assert connection.id is not None
-        entry = _Entry(connection, exchange, _status(connection, check))
-        async with self._lock:
-            if self._closed:
-                await exchange.close()
-                raise ConfigurationError("this TradingService is closed; create a new one")
-            if connection.id in self._entries:
-                await exchange.close()
-                raise ConfigurationError(f"connection {connection.id} is already added")
-            self._entries[connection.id] = entry
+    @staticmethod
+    async def _tested(exchange: BaseExchange) -> ConnectionCheck:
+        check = await exchange.check_connection()
+        if not check.ok:
+            raise _error_from(check)
+        return check
 
-    async def _load(self, connection: ExchangeConnection) -> None:
-        """Connect a stored connection; one that fails stays listed, marked disconnected."""
+    async def _load(self, connection: ExchangeConnection, life: _Life) -> None:
+        """Connect a stored connection; one that fails its test stays listed, marked
+        disconnected. Removed (or the service closed) meanwhile: dropped."""
+        assert connection.id is not None
         try:
             exchange = self._build(connection)
         except ExchangeLayerError as exc:
             log.warning("stored connection %s cannot be created: %s", connection.id, exc)
+            self._abandon(connection.id, life)
             return
         try:
             check = await exchange.check_connection()
+            async with life.lock:
+                if not life.ended:
+                    self._install(_Entry(connection, exchange, _status(connection, check)))
+                    return
         except BaseException:
+            self._abandon(connection.id, life)
             await exchange.close()
             raise
-        await self._keep(connection, exchange, check)
+        await exchange.close()
 
     async def add_exchange_connection(
         self, connection: ExchangeConnection, *, test: bool = True
     ) -> ExchangeConnection:
         """Create the connector, test it, and keep it (saved to the store, if any).
 
+        A connection given with an id (one already in the store, say) takes that id at once:
+        adding it again meanwhile is refused, and removing it meanwhile makes this add fail.
+
         Returns:
             The connection with its id assigned (truthy, so ``if await add(...)`` reads well).
 
         Raises:
-            ConfigurationError: unknown exchange, incomplete credentials, or a duplicate id.
+            ConfigurationError: unknown exchange, incomplete credentials, a duplicate id, or the
+                service closed meanwhile.
+            ConnectionNotFound: the connection (given with an id) was removed meanwhile.
             AuthenticationError, ExchangeUnavailable, ...: the connection test failed; nothing
                 is kept. With ``test=False`` the connection is kept untested.
         """
         self._check_open()
-        if connection.id is not None and connection.id in self._entries:
-            raise ConfigurationError(f"connection {connection.id} is already added")
-        exchange = self._build(connection)  # configuration errors surface before anything else
+        life = None if connection.id is None else self._reserve(connection.id)
+        exchange: BaseExchange | None = None
+        saved = False
         try:
-            check = await exchange.check_connection() if test else None
-            if check is not None and not check.ok:
-                raise _error_from(check)
+            exchange = self._build(connection)  # configuration errors surface before any I/O
+            check = await self._tested(exchange) if test else None
             if connection.id is None:
-                if self._store is not None:
-                    connection = await self._store.add(connection)
-                else:
-                    connection = connection.model_copy(update={"id": next(self._ids)})
+                connection = await self._with_new_id(connection)
+                assert connection.id is not None
+                saved = self._store is not None
+                life = self._reserve(connection.id)
+            assert life is not None
+            async with self._changing(connection.id, life):
+                self._install(_Entry(connection, exchange, _status(connection, check)))
         except BaseException:
-            await exchange.close()
+            if exchange is not None:
+                await exchange.close()
+            if connection.id is not None:
+                if life is not None:
+                    self._abandon(connection.id, life)
+                if saved:
+                    await self._unsave(connection.id)
             raise
-        await self._keep(connection, exchange, check)
         return connection
+
+    async def _with_new_id(self, connection: ExchangeConnection) -> ExchangeConnection:
+        if self._store is not None:
+            return await self._store.add(connection)
+        connection_id = next(self._ids)
+        while connection_id in self._lives:  # taken by a connection added with its id
+            connection_id = next(self._ids)
+        return connection.model_copy(update={"id": connection_id})
+
+    async def _unsave(self, connection_id: int) -> None:
+        """Take the row of an add that failed after saving back out of the store."""
+        assert self._store is not None
+        try:
+            await self._store.delete(connection_id)
+        except ExchangeLayerError as exc:
+            log.warning("could not delete stored connection %s: %s", connection_id, exc)
 
     async def update_exchange_connection(
         self, connection: ExchangeConnection, *, test: bool = True
     ) -> ExchangeConnection:
-        """Replace a connection (new credentials, label or options), re-test it, save it."""
+        """Replace a connection (new credentials, label or options), re-test it, save it.
+
+        The old connector serves calls while the new one is tested; then calls are routed to
+        the new one and the old one is closed once the calls using it finish. Of concurrent
+        updates of one connection, the last to finish wins: its connector is the one left, its
+        version the one stored; the others' connectors are closed.
+
+        Raises:
+            ConnectionNotFound: no such connection, or it was removed before this update
+                finished (removal wins: nothing is saved and the new connector is closed).
+            AuthenticationError, ExchangeUnavailable, ...: the connection test failed; the
+                connection stays as it was.
+        """
+        self._check_open()
         if connection.id is None:
             raise ConfigurationError("the connection to update has no id")
-        self._entry(connection.id)
+        connection_id = connection.id
+        self._entry(connection_id)
+        life = self._lives[connection_id]
         exchange = self._build(connection)
         try:
-            check = await exchange.check_connection() if test else None
-            if check is not None and not check.ok:
-                raise _error_from(check)
-            if self._store is not None:
-                connection = await self._store.update(connection)
+            check = await self._tested(exchange) if test else None
+            async with self._changing(connection_id, life):
+                if self._store is not None:
+                    connection = await self._store.update(connection)
+                old = self._install(_Entry(connection, exchange, _status(connection, check)))
         except BaseException:
             await exchange.close()
             raise
-        assert connection.id is not None
-        async with self._lock:
-            old = self._entries.pop(connection.id, None)
         if old is not None:
             await self._retire(old)
-        await self._keep(connection, exchange, check)
         return connection
 
     async def remove_exchange_connection(self, connection_id: int) -> bool:
-        """Close and forget a connection (and delete it from the store). ``False`` if unknown."""
-        async with self._lock:
-            entry = self._entries.pop(connection_id, None)
-        if entry is None:
-            return False
-        if self._store is not None:
-            await self._store.delete(connection_id)
-        await self._retire(entry)
-        return True
+        """Close and forget a connection (and delete it from the store). ``False`` if unknown.
 
-    async def _retire(self, entry: _Entry) -> None:
+        The connection takes no new calls from now on; its connector is closed when the calls
+        already using it finish (or after ``drain_timeout``). Removal wins over an add, update
+        or test of the connection still in flight: they fail with ``ConnectionNotFound``.
+        """
+        life = self._lives.get(connection_id)
+        if life is None:
+            return False
+        async with life.lock:  # waits for a store write in progress, never for the network
+            if life.ended:
+                return False  # a concurrent removal (or the service's close) came first
+            entry = self._end(connection_id, life)
         try:
-            await asyncio.wait_for(entry.idle.wait(), self._drain_timeout)
-        except asyncio.TimeoutError:
-            log.warning(
-                "closing connection %s with %d call(s) still running",
-                entry.connection.id, entry.active,
-            )
-        await entry.exchange.close()
+            if self._store is not None:
+                await self._store.delete(connection_id)
+        finally:
+            if entry is not None:
+                await self._retire(entry)
+        return True
 
     def connections(self, user: str | None = None) -> list[ExchangeConnection]:
         """The connections (of ``user``), by id. Credentials stay inside."""
-        entries = sorted(self._entries.values(), key=lambda e: e.connection.id or 0)
+        entries = sorted(self._entries.values(), key=lambda e: e.id)
         return [e.connection for e in entries if user is None or e.connection.user == user]
 
     def get_connection(self, connection_id: int, *, user: str | None = None) -> ExchangeConnection:
@@ -424,7 +573,7 @@ class TradingService:
             e for e in self._entries.values()
             if e.connection.exchange == name and (user is None or e.connection.user == user)
         ]
-        candidates.sort(key=lambda e: (not e.status.connected, e.connection.id or 0))
+        candidates.sort(key=lambda e: (not e.status.connected, e.id))
         return candidates[0].exchange if candidates else None
 
     async def market_data(self, exchange_name: str) -> BaseExchange:
@@ -433,12 +582,11 @@ class TradingService:
         so serving public data never touches anyone's connection."""
         self._check_open()
         name = exchange_name.strip().lower()
-        async with self._lock:
-            found = self._public.get(name)
-            if found is None:
-                found = self._public[name] = self._build(
-                    ExchangeConnection(user="public", exchange=name)
-                )
+        found = self._public.get(name)
+        if found is None:  # no await between the check and the insert: one per venue
+            found = self._public[name] = self._build(
+                ExchangeConnection(user="public", exchange=name)
+            )
         return found
 
     def exchange_for(self, connection_id: int, *, user: str | None = None) -> BaseExchange:
@@ -446,8 +594,11 @@ class TradingService:
         return self._entry(connection_id, user).exchange
 
     @asynccontextmanager
-    async def _using(self, connection_id: int, user: str | None) -> AsyncIterator[BaseExchange]:
-        entry = self._entry(connection_id, user)
+    async def _using(self, entry: _Entry) -> AsyncIterator[BaseExchange]:
+        """Count a call on ``entry``, so that retiring it waits for the call; refused if the
+        entry no longer serves its connection (removed or replaced)."""
+        if self._entries.get(entry.id) is not entry:
+            raise ConnectionNotFound(f"no connection {entry.id}")
         entry.active += 1
         entry.idle.clear()
         try:
@@ -463,7 +614,7 @@ class TradingService:
         user: str | None,
         call: Callable[[BaseExchange], Awaitable[T]],
     ) -> T:
-        async with self._using(connection_id, user) as exchange:
+        async with self._using(self._entry(connection_id, user)) as exchange:
             return await call(exchange)
 
     # --- health ------------------------------------------------------------------------
@@ -482,24 +633,30 @@ class TradingService:
     async def test_connection(
         self, connection_id: int, *, user: str | None = None
     ) -> ConnectionStatus:
-        """Test one connection now and return its refreshed status."""
-        entry = self._entry(connection_id, user)
-        async with self._using(connection_id, user) as exchange:
-            check = await exchange.check_connection()
-        entry.status = _status(entry.connection, check)
-        return entry.status
+        """Test one connection now and return its refreshed status. If an update replaces the
+        connector during the test, the replacement is tested.
+
+        Raises:
+            ConnectionNotFound: no such connection, or it was removed during the test.
+        """
+        while True:
+            entry = self._entry(connection_id, user)
+            async with self._using(entry) as exchange:
+                check = await exchange.check_connection()
+            entry.status = _status(entry.connection, check)
+            if self._entries.get(connection_id) is entry:
+                return entry.status
 
     async def _check_all(self) -> None:
         entries = list(self._entries.values())
 
         async def check(entry: _Entry) -> None:
-            assert entry.connection.id is not None
             try:
-                async with self._using(entry.connection.id, None) as exchange:
+                async with self._using(entry) as exchange:
                     result = await exchange.check_connection()
             except ConnectionNotFound:
-                return  # removed meanwhile
-            entry.status = _status(entry.connection, result)
+                return  # removed or replaced meanwhile
+            entry.status = _status(entry.connection, result)  # a retired entry's is never read
 
         await asyncio.gather(*(check(e) for e in entries))
 

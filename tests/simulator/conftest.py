@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 import pytest_asyncio
+from venue_matrix import BINANCE_OPTIONS, CLIENTS
 
 from exchlayer.testing.simulator import Account, Simulator
 
@@ -15,11 +16,7 @@ ccxt = pytest.importorskip("ccxt.async_support")
 KEY = "sim-key"
 SECRET = "sim-secret"
 #: The options that keep load_markets to exchangeInfo only (no sapi calls).
-REDUCED_OPTIONS: dict[str, Any] = {
-    "fetchMarkets": {"types": ["spot", "linear"]},
-    "fetchMargins": False,
-    "fetchCurrencies": False,
-}
+REDUCED_OPTIONS: dict[str, Any] = BINANCE_OPTIONS
 
 MakeExchange = Callable[..., Any]
 
@@ -91,3 +88,46 @@ async def usdm(make_exchange: MakeExchange) -> Any:
     exchange = make_exchange("binanceusdm")
     await exchange.load_markets()
     return exchange
+
+
+# ---- every venue at once (the hostile-conditions tests) -----------------------------------
+
+
+@pytest_asyncio.fixture
+async def every_venue() -> AsyncIterator[Simulator]:
+    """A simulator with one funded account (key ``sim-key``) on each of the five venues; rate
+    limits off, so a test can send what it likes."""
+    async with Simulator(seed=7, rate_limits=False) as simulator:
+        for venue in ("binance", "gate", "kucoin", "bingx", "bitget"):
+            simulator.add_account(venue, api_key=KEY, secret=SECRET, passphrase="pass")
+        yield simulator
+
+
+@pytest_asyncio.fixture
+async def venue_client(every_venue: Simulator) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
+    """``await venue_client("kucoinfutures", timeout=500)``: a ccxt client with markets loaded."""
+    created: list[Any] = []
+
+    async def make(client: str, **config: Any) -> Any:
+        _, base = CLIENTS[client]
+        options = {**base.get("options", {}), **config.pop("options", {})}
+        exchange = getattr(ccxt, client)(
+            {
+                "apiKey": KEY,
+                "secret": SECRET,
+                "session": every_venue.client_session(),
+                "enableRateLimit": False,
+                "enableLastJsonResponse": True,
+                "timeout_on_exit": 0,
+                **{k: v for k, v in base.items() if k != "options"},
+                "options": options,
+                **config,
+            }
+        )
+        created.append(exchange)
+        await exchange.load_markets()
+        return exchange
+
+    yield make
+    for exchange in created:
+        await exchange.close()

@@ -11,6 +11,7 @@ import pytest
 from exchlayer import (
     AuthenticationError,
     ConfigurationError,
+    OrderNotFound,
     OrderSide,
     OrderStatus,
     OrderStatusUnknown,
@@ -109,12 +110,13 @@ async def test_an_order_whose_answer_is_lost_is_found_by_its_client_id_not_resen
     assert answered_late == 1
 
 
-async def test_an_order_that_never_reached_the_venue_is_sent_again_after_its_window(
+async def test_an_order_that_never_reached_the_venue_is_never_sent_again(
     venue_simulator: Simulator,
 ) -> None:
-    """The connection drops before the venue sees the order. Lookups find nothing; once the
-    original request is older than recvWindow (the venue would refuse it), it is sent again
-    with the same client order id, and exactly one order exists."""
+    """The connection drops before the venue sees the order. Lookups find nothing for the
+    reconcile window: the caller gets OrderStatusUnknown with the client order id, and the order
+    is not sent a second time (Binance's client ids are unique only among open orders, so a
+    resent order that filled could exist twice). After ``settles_by`` a lookup is final."""
     sim = venue_simulator
     dropped = 0
 
@@ -126,16 +128,25 @@ async def test_an_order_that_never_reached_the_venue_is_sent_again_after_its_win
         return await call_next(request)
 
     sim.interceptors.append(drop_first_order)
-    async with await connect(sim, "binance", ccxt_options={"recvWindow": 300}) as exchange:
-        order = await exchange.create_order(
-            "BTC/USDT", OrderType.LIMIT, OrderSide.BUY, D("0.001"), D("40000")
-        )
-        assert order.status is OrderStatus.OPEN
-        opened = await exchange.get_open_orders("BTC/USDT")
+    async with await connect(
+        sim, "binance", ccxt_options={"recvWindow": 300}, reconcile_timeout=0.5
+    ) as exchange:
+        with pytest.raises(OrderStatusUnknown) as info:
+            await exchange.create_order(
+                "BTC/USDT", OrderType.LIMIT, OrderSide.BUY, D("0.001"), D("40000")
+            )
+        unknown = info.value
+        assert unknown.settles_by is not None and unknown.sent_at is not None
+        # recvWindow 0.3 s + 1 s of clock tolerance + the assumed lookup lag
+        assert (unknown.settles_by - unknown.sent_at).total_seconds() == pytest.approx(6.3)
+        with pytest.raises(OrderNotFound):
+            await exchange.get_order(None, "BTC/USDT", client_order_id=unknown.client_order_id)
+        assert [o.client_order_id for o in exchange.orders_in_doubt] == [  # type: ignore[attr-defined]
+            unknown.client_order_id
+        ]
     assert dropped == 1
-    assert [o.client_order_id for o in opened] == [order.client_order_id]
     sends = [r for r in sim.requests if r.operation == Operation.CREATE_ORDER]
-    assert len(sends) == 1  # the dropped request never reached the venue's order book
+    assert sends == []  # the dropped request never reached the venue; nothing was sent again
 
 
 async def test_order_status_unknown_when_the_venue_cannot_be_asked(

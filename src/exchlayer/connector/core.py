@@ -16,31 +16,38 @@ import re
 import secrets
 import ssl
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
-from datetime import datetime, timezone
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cache, partial
 from types import MappingProxyType, TracebackType
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar, overload
 
 import aiohttp
 
 from ..base import BaseExchange
 from ..config import Credentials
 from ..errors import (
+    AuthenticationError,
     BadSymbol,
     ClockSkew,
     ConfigurationError,
     ExchangeLayerError,
     ExchangeUnavailable,
+    InsufficientFunds,
     InvalidArgument,
     InvalidOrder,
-    NetworkError,
+    MalformedResponse,
     NotSupported,
     OrderNotFound,
     OrderStatusUnknown,
+    PermanentError,
     RateLimitExceeded,
+    TransientError,
 )
 from ..models import (
     Balance,
@@ -59,6 +66,7 @@ from ..models import (
     Trade,
     TradeType,
 )
+from ..redaction import RedactingLogger
 from ..resilience.ratelimit import (
     RateLimitBackend,
     RateLimiter,
@@ -69,17 +77,86 @@ from ..resilience.retry import NO_RETRY, RetryPolicy, retry_call
 from . import parsing
 from .errormap import translate
 from .markets import MarketCache
-from .redaction import RedactingLogger, Redactor
 from .validation import OrderRequest, check_market_rules, check_order_request, parse_symbol
 
-__all__ = ["CcxtExchange", "CcxtOrder", "as_sent", "header_seconds", "plain", "recv_window_ms"]
+__all__ = [
+    "CcxtExchange",
+    "CcxtOrder",
+    "OrderInDoubt",
+    "as_sent",
+    "header_seconds",
+    "plain",
+    "recv_window_ms",
+]
 
 T = TypeVar("T")
 log = logging.getLogger("exchlayer")
 _wire_log = logging.getLogger("exchlayer.wire")
 
-_CLIENT_ID_CHARS = re.compile(r"^[A-Za-z0-9._-]+$")
+_CLIENT_ID_CHARS = re.compile(r"[A-Za-z0-9._-]+")
+_CURRENCY = re.compile(r"[A-Za-z0-9]{1,20}")
 _ONE = Decimal(1)
+# A venue's refusal of a new order: the venue answered and did not act. Anything else after the
+# request left (a timeout, a 5xx, an unknown or busy code, an answer that cannot be read) leaves
+# the order's fate open.
+_REFUSALS = (
+    AuthenticationError,
+    InsufficientFunds,
+    InvalidArgument,
+    BadSymbol,
+    NotSupported,
+    RateLimitExceeded,
+    ClockSkew,
+)
+
+
+class _Trace:
+    """What the requests of one call have done so far; kept up to date by the patched ccxt
+    ``fetch`` through :data:`_TRACE`, read when the call fails to tell what the failure means."""
+
+    __slots__ = ("accepted", "answered", "mutations")
+
+    def __init__(self) -> None:
+        self.answered = False
+        """The last request's answer arrived and passed the venue's error check."""
+        self.mutations = 0
+        """Requests sent that may change state on the venue (anything but GET)."""
+        self.accepted = 0
+        """Of those, how many the venue answered without an error."""
+
+
+_TRACE: ContextVar[_Trace | None] = ContextVar("exchlayer_trace", default=None)
+
+
+@dataclass(frozen=True)
+class OrderInDoubt:
+    """An order whose ``create_order`` ended without a definite answer: the caller cancelled it
+    while the request was in flight, or its fate could not be established
+    (:class:`~exchlayer.OrderStatusUnknown`). Look it up by :attr:`client_order_id`."""
+
+    client_order_id: str
+    symbol: str
+    trade_type: TradeType
+    side: OrderSide
+    amount: Decimal
+    price: Decimal | None
+    sent_at: datetime
+    """When it was sent (UTC, the local clock)."""
+    reason: str
+    """``"cancelled"`` (by the caller, in flight) or ``"unknown"`` (OrderStatusUnknown)."""
+
+    @classmethod
+    def of(cls, request: OrderRequest, cid: str, sent_at: datetime, reason: str) -> OrderInDoubt:
+        return cls(
+            client_order_id=cid,
+            symbol=request.symbol,
+            trade_type=request.trade_type,
+            side=request.side,
+            amount=request.amount,
+            price=request.price,
+            sent_at=sent_at,
+            reason=reason,
+        )
 
 
 class CcxtOrder(NamedTuple):
@@ -125,6 +202,12 @@ def _ccxt_class(ccxt_id: str) -> type[Any]:
     # exchlayer calls answers JSON, so anything else is refused here, as a bad response.
     async def fetch(self: Any, url: Any, method: Any = "GET", headers: Any = None,
                     body: Any = None) -> Any:
+        trace = _TRACE.get()
+        mutating = method != "GET"
+        if trace is not None:
+            trace.answered = False
+            if mutating:
+                trace.mutations += 1
         result = await base.fetch(self, url, method, headers, body)
         path = url.split("?")[0]
         if not isinstance(result, (dict, list)):
@@ -140,13 +223,17 @@ def _ccxt_class(ccxt_id: str) -> type[Any]:
                 f"{self.id} {method} {path}: expected a JSON {expected.__name__} from the "
                 f"venue, got a {type(result).__name__}"
             )
+        if trace is not None:
+            trace.answered = True
+            if mutating:
+                trace.accepted += 1
         return result
 
-    # ccxt works tickers, orders, trades and balances out in strings (``Precise``), then turns
-    # each number into a float, which exchlayer would turn back into a Decimal through its text
-    # (and a float holds only ~16 digits). Within these synchronous calls, ccxt's
-    # ``parse_number`` keeps the strings instead (``parsing.exact_number``), and the parsers
-    # make each one a Decimal: exact, and one conversion per field instead of three.
+    # ccxt works tickers, orders, trades, balances and positions out in strings (``Precise``),
+    # then turns each number into a float, which exchlayer would turn back into a Decimal
+    # through its text (and a float holds only ~16 digits). Within these synchronous calls,
+    # ccxt's ``parse_number`` keeps the strings instead (``parsing.exact_number``), and the
+    # parsers make each one a Decimal: exact, and one conversion per field instead of three.
     def in_decimals(name: str) -> Callable[..., Any]:
         parse = getattr(base, name)
 
@@ -161,6 +248,29 @@ def _ccxt_class(ccxt_id: str) -> type[Any]:
         parse_in_decimals.__name__ = name
         return parse_in_decimals
 
+    # ccxt drops the records of other markets from an answer about one market (open orders, my
+    # trades, ...), so such an answer would read as "none". The venues filter by symbol
+    # themselves: another market's record there means the answer is not to be believed.
+    def filter_by_symbol_since_limit(  # noqa: PLR0917 - ccxt's own signature
+        self: Any, array: Any, symbol: Any = None, since: Any = None, limit: Any = None,
+        tail: Any = False,
+    ) -> Any:
+        if symbol is not None:
+            for entry in self.to_array(array):
+                got = entry.get("symbol") if isinstance(entry, dict) else None
+                if got != symbol:
+                    raise ccxt_async.BadResponse(
+                        f"{self.id}: the answer about {symbol} holds a record of {got!r}"
+                    )
+        return base.filter_by_symbol_since_limit(self, array, symbol, since, limit, tail)
+
+    # Positions are built by each venue's parse_position (Binance's by its two variants), which
+    # makes each number itself: those run with the string-keeping number too.
+    position_parsers = {
+        name: in_decimals(name)
+        for name in ("parse_position", "parse_position_risk", "parse_account_position")
+        if hasattr(base, name)
+    }
     return type(
         base.__name__,
         (base,),
@@ -170,6 +280,8 @@ def _ccxt_class(ccxt_id: str) -> type[Any]:
             "safe_order": in_decimals("safe_order"),
             "safe_trade": in_decimals("safe_trade"),
             "safe_balance": in_decimals("safe_balance"),
+            **position_parsers,
+            "filter_by_symbol_since_limit": filter_by_symbol_since_limit,
             "handle_errors": handle_errors,
             "handle_http_status_code": handle_http_status_code,
             "fetch": fetch,
@@ -183,9 +295,10 @@ def _annotate(exc: Exception, status: Any, headers: Any) -> None:
 
 
 class _Operation:
-    """Translates whatever escapes one connector call into an exchlayer error, in one place."""
+    """Translates whatever escapes one connector call into an exchlayer error, in one place,
+    and traces the call's requests (:class:`_Trace`) so a failure can say what it means."""
 
-    __slots__ = ("connector", "name", "symbol")
+    __slots__ = ("connector", "name", "symbol", "token", "trace")
 
     def __init__(self, connector: CcxtExchange, name: str, symbol: str | None) -> None:
         self.connector = connector
@@ -193,6 +306,8 @@ class _Operation:
         self.symbol = symbol
 
     def __enter__(self) -> _Operation:
+        self.trace = _Trace()
+        self.token = _TRACE.set(self.trace)
         return self
 
     def __exit__(
@@ -201,21 +316,23 @@ class _Operation:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        _TRACE.reset(self.token)
         if exc is None or not isinstance(exc, Exception):
             return  # success, or CancelledError/KeyboardInterrupt: let it through untouched
         connector = self.connector
         if isinstance(exc, ExchangeLayerError):
             exc.exchange = exc.exchange or connector.name
             exc.operation = exc.operation or self.name
-            exc.symbol = exc.symbol or self.symbol
+            exc.symbol = exc.symbol or (self.symbol if type(self.symbol) is str else None)
             return
         raise translate(
             exc,
             exchange=connector.name,
             operation=self.name,
-            symbol=self.symbol,
+            symbol=self.symbol if type(self.symbol) is str else None,
             scrub=connector._redactor,
             refine=connector._refine_error,
+            answered=self.trace.answered,
         ) from exc
 
 
@@ -240,6 +357,9 @@ class CcxtExchange(BaseExchange):
         ccxt_options: extra ccxt ``options`` for every client (advanced).
         market_cache: share market metadata with every other connector of this venue that uses
             the same cache (a :class:`~exchlayer.service.TradingService` passes its own).
+        reconcile_timeout: how long, in seconds, an order whose answer was lost (a timeout, a
+            dropped connection, a 5xx, an unknown error code, a garbled answer) is looked for
+            before :class:`~exchlayer.OrderStatusUnknown` is raised. It is never sent again.
     """
 
     # --- the table of differences a venue adapter fills in -------------------------------
@@ -257,10 +377,23 @@ class CcxtExchange(BaseExchange):
     client_order_id_max_length: ClassVar[int] = 32
     order_book_depths: ClassVar[Mapping[TradeType, tuple[int, ...]]] = MappingProxyType({})
     """The book depths a venue accepts, per trade type; others are rounded up and trimmed."""
+    order_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[A-Za-z0-9._-]{1,64}")
+    """What the venue's order ids look like (matched whole). An ``order_id`` that does not match
+    is refused before any request: no value can alter the path or query of a signed request."""
     order_timestamp_window: ClassVar[float | None] = None
     """Seconds after which the venue refuses a signed request as too old (Binance's
-    ``recvWindow``). Once that long has passed since an order was sent, a lookup that does not
-    find it is final, and the order may be sent again. ``None``: never re-send."""
+    ``recvWindow``). ``None``: the venue documents no such window."""
+    cancel_ignores_symbol: ClassVar[frozenset[TradeType]] = frozenset()
+    """Trade types where one of the venue's cancel-by-id endpoints takes no symbol, so it would
+    cancel another market's order given its id: a cancel by order id there looks the order up
+    first (one more request) and refuses one of another market with ``OrderNotFound``."""
+    clock_tolerance: ClassVar[float] = 1.0
+    """Seconds a request's timestamp may run ahead of the venue's clock and still be accepted:
+    the longest a request stays valid is its timestamp window plus this."""
+    max_lookup_lag: ClassVar[float] = 5.0
+    """exchlayer's assumption of how long, at most, a placed order may be missing from the
+    venue's lookups (venues do not document it). With the timestamp window it says when a lookup
+    that does not find an order is final (:attr:`~exchlayer.OrderStatusUnknown.settles_by`)."""
     rate_limit_share: ClassVar[float] = 0.95
     """The share of ccxt's model of the venue's budget connectors may spend (headroom for
     clock drift between us and the venue's window)."""
@@ -289,6 +422,7 @@ class CcxtExchange(BaseExchange):
         retry: RetryPolicy | None = None,
         ccxt_options: Mapping[str, Any] | None = None,
         market_cache: MarketCache | None = None,
+        reconcile_timeout: float = 5.0,
     ) -> None:
         super().__init__(credentials=credentials, is_testnet=is_testnet)
         if self.requires_passphrase and credentials is not None and credentials.passphrase is None:
@@ -315,6 +449,13 @@ class CcxtExchange(BaseExchange):
             )
         if timeout <= 0:
             raise ConfigurationError(f"timeout must be positive, got {timeout}")
+        if not reconcile_timeout >= 0:
+            raise ConfigurationError(
+                f"reconcile_timeout must be zero or positive, got {reconcile_timeout}"
+            )
+        self._reconcile_timeout = float(reconcile_timeout)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._in_doubt: deque[OrderInDoubt] = deque(maxlen=100)
         self._session = session
         self._own_session: aiohttp.ClientSession | None = None
         self.default_trade_type = default
@@ -339,7 +480,6 @@ class CcxtExchange(BaseExchange):
         self._markets_seen: dict[TradeType, int] = {}
         self._symbol_cache: dict[tuple[str, TradeType | None], tuple[str, TradeType]] = {}
         self._closed = False
-        self._redactor = Redactor(credentials.secret_values() if credentials else ())
 
     # --- properties ------------------------------------------------------------------
     @property
@@ -351,6 +491,13 @@ class CcxtExchange(BaseExchange):
     def closed(self) -> bool:
         """Whether :meth:`close` has been called."""
         return self._closed
+
+    @property
+    def orders_in_doubt(self) -> tuple[OrderInDoubt, ...]:
+        """The last 100 orders whose ``create_order`` ended without a definite answer (the
+        caller cancelled it in flight, or ``OrderStatusUnknown``), oldest first. Look each up
+        by its client order id."""
+        return tuple(self._in_doubt)
 
     # --- ccxt clients ------------------------------------------------------------------
     def _client(self, trade_type: TradeType) -> Any:
@@ -454,10 +601,12 @@ class CcxtExchange(BaseExchange):
 
     # --- symbols and markets ---------------------------------------------------------
     def _resolve(self, symbol: str, trade_type: TradeType | None) -> tuple[str, TradeType]:
+        cacheable = type(symbol) is str and (trade_type is None or type(trade_type) is TradeType)
         key = (symbol, trade_type)
-        hit = self._symbol_cache.get(key)
-        if hit is not None:
-            return hit
+        if cacheable:
+            hit = self._symbol_cache.get(key)
+            if hit is not None:
+                return hit
         trade_type = _trade_type(trade_type)
         base, quote, settle = parse_symbol(symbol)
         if settle is not None:
@@ -475,7 +624,10 @@ class CcxtExchange(BaseExchange):
             raise NotSupported(f"{self.display_name} does not trade {resolved.value}")
         unified = f"{base}/{quote}:{settle}" if resolved is TradeType.FUTURES else f"{base}/{quote}"
         result = (unified, resolved)
-        self._symbol_cache[key] = result
+        if cacheable:
+            if len(self._symbol_cache) >= 4096:
+                self._symbol_cache.clear()  # a caller cycling through endless spellings
+            self._symbol_cache[key] = result
         return result
 
     async def _markets(
@@ -529,21 +681,38 @@ class CcxtExchange(BaseExchange):
         return market
 
     def _op(self, operation: str, symbol: str | None = None) -> _Operation:
+        context = {
+            "exchange": self.name,
+            "operation": operation,
+            "symbol": symbol if type(symbol) is str else None,
+        }
         if self._closed:
-            raise ConfigurationError(
-                "this connector is closed; create a new one",
-                exchange=self.name,
-                operation=operation,
-                symbol=symbol,
-            )
+            raise ConfigurationError("this connector is closed; create a new one", **context)
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            if self._loop is not None:
+                raise ConfigurationError(
+                    "this connector was first used in another event loop, which its HTTP "
+                    "session and ccxt clients belong to (each asyncio.run() starts a new loop): "
+                    "create the connector inside the coroutine that uses it, or run the whole "
+                    "script in one asyncio.run()",
+                    **context,
+                )
+            self._loop = loop
         return _Operation(self, operation, symbol)
 
     # --- calling ccxt: translation, retries, rate-limit pauses, clock resync -------------------
     async def _translated(
-        self, exc: Exception, trade_type: TradeType, operation: str = ""
+        self,
+        exc: Exception,
+        trade_type: TradeType,
+        operation: str = "",
+        *,
+        answered: bool = False,
     ) -> ExchangeLayerError:
-        """``exc`` as an exchlayer error; a rate-limit refusal also pauses the venue's budget
-        for every connector sharing it."""
+        """``exc`` as an exchlayer error (``answered``: whether the venue's answer had arrived
+        when it was raised); a rate-limit refusal also pauses the venue's budget for every
+        connector sharing it."""
         if isinstance(exc, ExchangeLayerError):
             return exc
         client = self._clients.get(trade_type)
@@ -558,6 +727,7 @@ class CcxtExchange(BaseExchange):
                 getattr(exc, "xl_headers", None)
                 or getattr(client, "last_response_headers", None)
             ),
+            answered=answered,
         )
         if isinstance(error, RateLimitExceeded):
             limiter = self._limiters.get(trade_type)
@@ -566,35 +736,69 @@ class CcxtExchange(BaseExchange):
         return error
 
     async def _once(
-        self, trade_type: TradeType, call: Callable[[], Awaitable[T]], kind: str | None = None
-    ) -> T:
+        self,
+        trade_type: TradeType,
+        call: Callable[[], Awaitable[Any]],
+        kind: str | None = None,
+        parse: Callable[[Any], T] | None = None,
+    ) -> T | Any:
+        trace = _TRACE.get()
+        if trace is not None:
+            trace.answered = False
         try:
             result = await call()
+            if kind is not None and not self._valid_payload(kind, result):
+                raise MalformedResponse(
+                    f"the venue answered with a malformed {kind.replace('_', ' ')} "
+                    f"({_preview(result)})"
+                )
+            value = parse(result) if parse is not None else result
         except ExchangeLayerError:
             raise
         except Exception as exc:
-            raise (await self._translated(exc, trade_type)) from exc
-        if kind is not None and not self._valid_payload(kind, result):
-            raise ExchangeUnavailable(
-                f"the venue answered with a malformed {kind.replace('_', ' ')} "
-                f"({_preview(result)})"
-            )
-        return result
+            answered = trace is not None and trace.answered
+            raise (await self._translated(exc, trade_type, answered=answered)) from exc
+        if trace is not None:
+            trace.answered = False  # what fails from here on is not the answer's fault
+        return value
+
+    @overload
+    async def _read(
+        self,
+        trade_type: TradeType,
+        call: Callable[[], Awaitable[Any]],
+        policy: RetryPolicy | None = None,
+        kind: str | None = None,
+        parse: None = None,
+    ) -> Any: ...
+
+    @overload
+    async def _read(
+        self,
+        trade_type: TradeType,
+        call: Callable[[], Awaitable[Any]],
+        policy: RetryPolicy | None = None,
+        kind: str | None = None,
+        *,
+        parse: Callable[[Any], T],
+    ) -> T: ...
 
     async def _read(
         self,
         trade_type: TradeType,
-        call: Callable[[], Awaitable[T]],
+        call: Callable[[], Awaitable[Any]],
         policy: RetryPolicy | None = None,
         kind: str | None = None,
-    ) -> T:
+        parse: Callable[[Any], T] | None = None,
+    ) -> T | Any:
         """Run a read (safe to repeat) with retries; a clock-skew refusal resynchronises the
         clock offset with the venue and tries once more. With ``kind``, the answer is checked
-        (:meth:`_valid_payload`) and a malformed one is treated like a failed request."""
+        (:meth:`_valid_payload`); with ``parse``, it is turned into what the caller gets. A
+        malformed answer either way is treated like a failed request (retried)."""
         policy = policy or self._retry
 
-        def attempt() -> Awaitable[T]:
-            return self._once(trade_type, call, kind)
+        def attempt() -> Awaitable[T | Any]:
+            return self._once(trade_type, call, kind, parse)
 
         try:
             return await retry_call(attempt, policy)
@@ -670,8 +874,8 @@ class CcxtExchange(BaseExchange):
         class and environment, unless the venue meters several classes together."""
         return f"{self.name}:{ccxt_id}:{self._environment}"
 
-    def _order_window(self, trade_type: TradeType) -> float | None:
-        """Seconds after which the venue refuses an order request as too old (see
+    def _order_window(self, trade_type: TradeType, order: OrderRequest) -> float | None:
+        """Seconds after which the venue refuses ``order``'s request as too old (see
         :attr:`order_timestamp_window`); a venue whose window is a request parameter reads it
         from its client's options."""
         return self.order_timestamp_window
@@ -688,10 +892,10 @@ class CcxtExchange(BaseExchange):
         return prefix + secrets.token_hex(16)[: self.client_order_id_max_length - len(prefix)]
 
     def _check_client_order_id(self, client_order_id: str) -> str:
-        if not isinstance(client_order_id, str) or not _CLIENT_ID_CHARS.match(client_order_id):
+        if type(client_order_id) is not str or not _CLIENT_ID_CHARS.fullmatch(client_order_id):
             raise InvalidOrder(
                 "client_order_id may hold only letters, digits, '.', '_' and '-', "
-                f"got {client_order_id!r}"
+                f"got {_preview(client_order_id)}"
             )
         if len(client_order_id) > self.client_order_id_max_length:
             raise InvalidOrder(
@@ -746,40 +950,49 @@ class CcxtExchange(BaseExchange):
             unified, tt = self._resolve(symbol, trade_type)
             await self._market(unified, tt)
             client, params = self._client(tt), self._params("fetch_ticker", tt, unified)
-            raw = await self._read(
-                tt, lambda: client.fetch_ticker(unified, params), kind="ticker"
+            return await self._read(
+                tt,
+                lambda: client.fetch_ticker(unified, params),
+                kind="ticker",
+                parse=lambda raw: self._parse_ticker(raw, unified, tt),
             )
-        return self._parse_ticker(raw, unified, tt)
 
     async def get_order_book(
         self, symbol: str, limit: int = 20, *, trade_type: TradeType | None = None
     ) -> OrderBook:
         with self._op("get_order_book", symbol):
             unified, tt = self._resolve(symbol, trade_type)
-            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-                raise InvalidArgument(f"limit must be a positive int, got {limit!r}")
+            _check_count(limit, "limit")
             market = await self._market(unified, tt)
             depths = self.order_book_depths.get(tt)
             request = limit
             if depths:
                 request = next((d for d in depths if d >= limit), depths[-1])
             client, params = self._client(tt), self._params("fetch_order_book", tt, unified)
-            raw = await self._read(
-                tt, lambda: client.fetch_order_book(unified, request, params), kind="order_book"
+
+            def parse(raw: Mapping[str, Any]) -> OrderBook:
+                book = parsing.parse_order_book(raw, unified, tt)
+                size = market.contract_size
+                if tt is TradeType.FUTURES and size is not None and size != _ONE:
+                    # the venue counts contracts; exchlayer's amounts are in base currency
+                    book = book.model_copy(
+                        update={
+                            "bids": parsing.scale_levels(book.bids, size),
+                            "asks": parsing.scale_levels(book.asks, size),
+                        }
+                    )
+                if len(book.bids) > limit or len(book.asks) > limit:
+                    book = book.model_copy(
+                        update={"bids": book.bids[:limit], "asks": book.asks[:limit]}
+                    )
+                return book
+
+            return await self._read(
+                tt,
+                lambda: client.fetch_order_book(unified, request, params),
+                kind="order_book",
+                parse=parse,
             )
-        book = parsing.parse_order_book(raw, unified, tt)
-        size = market.contract_size
-        if tt is TradeType.FUTURES and size is not None and size != _ONE:
-            # the venue counts contracts; exchlayer's amounts are in base currency
-            book = book.model_copy(
-                update={
-                    "bids": parsing.scale_levels(book.bids, size),
-                    "asks": parsing.scale_levels(book.asks, size),
-                }
-            )
-        if len(book.bids) > limit or len(book.asks) > limit:
-            book = book.model_copy(update={"bids": book.bids[:limit], "asks": book.asks[:limit]})
-        return book
 
     async def get_symbols(self, trade_type: TradeType | None = None) -> list[str]:
         with self._op("get_symbols"):
@@ -864,15 +1077,23 @@ class CcxtExchange(BaseExchange):
         self, currency: str | None = None, *, trade_type: TradeType | None = None
     ) -> list[Balance]:
         with self._op("get_balance"):
-            self._require_credentials()
             tt = self._supported(trade_type)
-            code = currency.strip().upper() if isinstance(currency, str) else None
-            if currency is not None and not code:
-                raise InvalidArgument("currency must be a currency code like 'USDT'")
+            code = None
+            if currency is not None:
+                if not isinstance(currency, str) or not _CURRENCY.fullmatch(currency.strip()):
+                    raise InvalidArgument(
+                        f"currency must be a currency code like 'USDT', got {_preview(currency)}"
+                    )
+                code = currency.strip().upper()
+            self._require_credentials()
             await self._markets(tt)  # ccxt would load them itself, bypassing the shared cache
             client, params = self._client(tt), self._params("fetch_balance", tt, None)
-            raw = await self._read(tt, lambda: client.fetch_balance(params), kind="balance")
-        return parsing.parse_balances(raw, tt, code)
+            return await self._read(
+                tt,
+                lambda: client.fetch_balance(params),
+                kind="balance",
+                parse=lambda raw: parsing.parse_balances(raw, tt, code),
+            )
 
     async def create_order(
         self,
@@ -888,6 +1109,22 @@ class CcxtExchange(BaseExchange):
         reduce_only: bool = False,
         client_order_id: str | None = None,
     ) -> Order:
+        """Place an order, at most once.
+
+        An answer that leaves the order's fate open (a timeout, a dropped connection, a 5xx, an
+        unknown or busy error code, a garbled answer) is never answered by sending the order
+        again: it is looked for (by its client order id, among the open orders and the recent
+        ones) for up to ``reconcile_timeout`` seconds; found, it is returned; otherwise
+        :class:`~exchlayer.OrderStatusUnknown` carries the client order id. A refusal the venue
+        documents as final (invalid order, insufficient funds, rate limit, a refused timestamp)
+        is raised as such; after a refused timestamp the clock is resynchronised and the order
+        sent once more, which the venue's refusal makes safe.
+
+        If the caller cancels the call (``task.cancel()``, ``asyncio.wait_for``) while the
+        request is in flight, the order may still be placed: the ``CancelledError`` carries
+        ``client_order_id``, a WARNING says so, and :attr:`orders_in_doubt` lists it. Passing
+        your own ``client_order_id`` (from :meth:`new_client_order_id`) keeps it in your hands.
+        """
         with self._op("create_order", symbol):
             unified, tt = self._resolve(symbol, trade_type)
             order = check_order_request(
@@ -911,10 +1148,7 @@ class CcxtExchange(BaseExchange):
             market = await self._market(unified, tt)
             check_market_rules(order, market)
             args = await self._order_arguments(order, cid, market)
-            raw = await self._place(tt, unified, order.side, args, cid)
-            if raw.get("status") is None:
-                raw = await self._read_back(tt, unified, raw, side=order.side, args=args, cid=cid)
-        return self._order(raw, tt, unified, cid, market)
+            return await self._place(order, market, args, cid)
 
     async def _read_back(
         self,
@@ -948,98 +1182,194 @@ class CcxtExchange(BaseExchange):
         return as_sent(raw, symbol, side, args, cid)
 
     async def _place(
-        self, trade_type: TradeType, symbol: str, side: OrderSide, args: CcxtOrder, cid: str
-    ) -> Mapping[str, Any]:
-        """Send an order exactly once, as far as the venue is concerned.
-
-        An answer that leaves the order's fate open (timeout, dropped connection, a 5xx or a
-        garbled body after sending) is never answered by sending again blindly: the order is
-        looked up by its client order id. Found: it is returned. Not found, and the venue would
-        by now refuse the original request as too old (``order_timestamp_window``): it is sent
-        once more, with the same client order id. Otherwise :class:`OrderStatusUnknown`.
-        A refused timestamp (clock skew) was not accepted, so it resyncs and sends again.
-        """
-        client = self._client(trade_type)
-
-        async def send() -> Mapping[str, Any]:
-            raw: Mapping[str, Any] = await client.create_order(
-                symbol, args.type, side.value, args.amount, args.price, dict(args.params)
-            )
-            if not self._valid_payload("order", raw):
-                # the venue acted but its answer is unusable: the order's fate is open
-                raise ExchangeUnavailable(
-                    f"the venue's answer to the order is malformed ({_preview(raw)})"
-                )
-            return raw
-
+        self, request: OrderRequest, market: Market, args: CcxtOrder, cid: str
+    ) -> Order:
+        """Send an order once (see :meth:`create_order`); returns it as the venue has it."""
+        tt, symbol = market.trade_type, market.symbol
+        client = self._client(tt)
         for attempt in (1, 2):
+            trace = _Trace()
             # waits for room in the account's order windows; a failure here is before sending
-            async with self._order_slot(trade_type):
-                sent_at = time.monotonic()
+            async with self._order_slot(tt):
+                sent_at = datetime.now(timezone.utc)
+                token = _TRACE.set(trace)
                 try:
-                    return await send()
+                    raw = await client.create_order(
+                        symbol, args.type, request.side.value, args.amount, args.price,
+                        dict(args.params),
+                    )
+                    return await self._acknowledged(raw, request, market, args, cid)
+                except asyncio.CancelledError as exc:
+                    if trace.mutations:
+                        self._in_doubt_on_cancel(exc, request, cid, sent_at)
+                    raise
                 except Exception as exc:
                     failure = exc
-            error = await self._translated(failure, trade_type, "create_order")
-            resynced = (
+                finally:
+                    _TRACE.reset(token)
+            error = await self._translated(
+                failure, tt, "create_order", answered=trace.answered or trace.accepted > 0
+            )
+            if trace.accepted or (trace.mutations and not isinstance(error, _REFUSALS)):
+                break  # the venue may have acted: its fate is open
+            if (
                 isinstance(error, ClockSkew)
                 and attempt == 1
-                and await self._resync_clock(trade_type)
+                and await self._resync_clock(tt)
+            ):
+                continue  # refused for its timestamp, so not placed: sent again once
+            raise error from failure
+        try:
+            return await self._reconcile(request, market, cid, sent_at=sent_at, cause=error)
+        except asyncio.CancelledError as exc:
+            self._in_doubt_on_cancel(exc, request, cid, sent_at)
+            raise
+
+    async def _acknowledged(
+        self, raw: Any, request: OrderRequest, market: Market, args: CcxtOrder, cid: str
+    ) -> Order:
+        """The order the venue answered a placement with, read back if the answer is bare."""
+        if not self._valid_payload("order", raw):
+            raise MalformedResponse(
+                f"the venue's answer to the order is malformed ({_preview(raw)})"
             )
-            if resynced:
-                continue  # refused for its timestamp: it was not placed
-            if not isinstance(error, NetworkError):
-                raise error from failure
-            found = await self._reconcile(trade_type, symbol, cid, sent_at)
-            if found is not None:
-                return found
-            window = self._order_window(trade_type)
-            if attempt == 2 or window is None:
-                raise self._unknown(cid, symbol, error) from failure
-            log.warning(
-                "%s create_order %s: not placed (confirmed by lookup after the venue's "
-                "%.1f s window); sending it again with client_order_id=%s",
-                self.name, symbol, window, cid,
+        tt, symbol = market.trade_type, market.symbol
+        if raw.get("status") is None:
+            raw = await self._read_back(tt, symbol, raw, side=request.side, args=args, cid=cid)
+        order = self._parsed(self._order, raw, tt, symbol, cid, market)
+        if not self._is_sent_order(order, request, cid, earliest=None):
+            raise MalformedResponse(
+                f"the venue answered the order with another one ({order.symbol} "
+                f"{order.side.value}, client id {order.client_order_id!r})"
             )
-        raise AssertionError("unreachable")  # pragma: no cover
+        return order
 
     async def _reconcile(
-        self, trade_type: TradeType, symbol: str, cid: str, sent_at: float
-    ) -> Mapping[str, Any] | None:
-        """Look an order of uncertain fate up by its client order id.
-
-        Returns the order when the venue has it; ``None`` when the venue confirmed, after the
-        original request's timestamp window closed, that it does not. Raises
-        :class:`OrderStatusUnknown` when the venue cannot be asked.
-        """
-        oid, params = self._order_lookup("fetch_order", None, cid)
-        params.update(self._params("fetch_order", trade_type, symbol))
-        window = self._order_window(trade_type)
-        deadline = sent_at + (window if window is not None else 0.0) + 0.5
-        delays = iter((0.1, 0.25, 0.5, 1.0, 1.0, 2.0))
+        self,
+        request: OrderRequest,
+        market: Market,
+        cid: str,
+        *,
+        sent_at: datetime,
+        cause: ExchangeLayerError,
+    ) -> Order:
+        """Look for an order whose answer was lost, for up to ``reconcile_timeout`` seconds:
+        by its client order id, then among the symbol's open orders. Never sends it again."""
+        symbol = market.symbol
+        # an order with this client id older than this is an earlier one (ids may be reused
+        # once an order is done, on Binance for one): the venue's clock may trail ours
+        earliest = sent_at - timedelta(seconds=self.clock_tolerance + 1.0)
+        deadline = time.monotonic() + self._reconcile_timeout
+        delays = iter((0.1, 0.25, 0.5, 1.0))
+        last: ExchangeLayerError = cause
         while True:
             try:
-                found: Mapping[str, Any] = await self._fetch_order(trade_type, oid, symbol, params)
+                found = await self._find_sent_order(request, market, cid, earliest)
+            except (OrderNotFound, TransientError) as exc:
+                found, last = None, exc
+            except PermanentError as exc:  # the venue cannot be asked (auth, ...)
+                raise self._unknown(request, cid, sent_at, exc) from exc
+            if found is not None:
+                log.info(
+                    "%s create_order %s: the answer was lost (%s); found the order by its "
+                    "client order id %s", self.name, symbol, cause.message, cid,
+                )
                 return found
-            except OrderNotFound as exc:
-                if window is None:
-                    raise self._unknown(cid, symbol, exc) from exc
-                if time.monotonic() >= deadline:
-                    return None
-            except ExchangeLayerError as exc:
-                raise self._unknown(cid, symbol, exc) from exc
-            delay = next(delays, 2.0)
-            await asyncio.sleep(max(0.0, min(delay, deadline - time.monotonic())))
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                if last is not cause:
+                    log.info("%s create_order %s: last lookup: %s", self.name, symbol, last)
+                raise self._unknown(request, cid, sent_at, cause)
+            await asyncio.sleep(min(next(delays, 2.0), remaining))
 
-    def _unknown(self, cid: str, symbol: str, cause: ExchangeLayerError) -> OrderStatusUnknown:
+    async def _find_sent_order(
+        self, request: OrderRequest, market: Market, cid: str, earliest: datetime
+    ) -> Order | None:
+        """The order sent with client id ``cid``, if the venue shows it (one lookup by the id,
+        then the symbol's open orders). Raises what the lookups raise, translated."""
+        tt, symbol = market.trade_type, market.symbol
+        oid, params = self._order_lookup("fetch_order", None, cid)
+        params.update(self._params("fetch_order", tt, symbol))
+        try:
+            raw = await self._fetch_order(tt, oid, symbol, params)
+            order = self._parsed(self._order, raw, tt, symbol, cid, market)
+            if self._is_sent_order(order, request, cid, earliest):
+                return order
+        except OrderNotFound:
+            pass
+        except Exception as exc:
+            raise (await self._translated(exc, tt, "create_order")) from exc
+        client = self._client(tt)
+        extra = self._params("fetch_open_orders", tt, symbol)
+        try:
+            for variant in self._variants(tt, extra):
+                raws = await self._read(
+                    tt, partial(client.fetch_open_orders, symbol, None, None, variant),
+                    kind="orders",
+                )
+                for raw in raws:
+                    order = self._parsed(self._order, raw, tt, symbol, None, market)
+                    if self._is_sent_order(order, request, cid, earliest):
+                        return order
+        except Exception as exc:
+            raise (await self._translated(exc, tt, "create_order")) from exc
+        return None
+
+    @staticmethod
+    def _is_sent_order(
+        order: Order, request: OrderRequest, cid: str, earliest: datetime | None
+    ) -> bool:
+        """Whether ``order`` is the one sent for ``request`` with client id ``cid``, not an
+        earlier order that carried the same id."""
+        if order.client_order_id != cid or order.side is not request.side:
+            return False
+        if order.symbol and order.symbol != request.symbol:
+            return False
+        if earliest is not None and order.created_at is not None and order.created_at < earliest:
+            return False
+        return request.price is None or order.price is None or order.price == request.price
+
+    def _unknown(
+        self, request: OrderRequest, cid: str, sent_at: datetime, cause: ExchangeLayerError
+    ) -> OrderStatusUnknown:
+        window = self._order_window(request.trade_type, request)
+        settles_by = None
+        if window is not None:
+            settles_by = sent_at + timedelta(
+                seconds=window + self.clock_tolerance + self.max_lookup_lag
+            )
+        self._in_doubt.append(OrderInDoubt.of(request, cid, sent_at, "unknown"))
+        when = f" after {settles_by.isoformat(timespec='seconds')}" if settles_by else ""
+        log.warning(
+            "%s create_order %s: sent, but its fate could not be established (%s); look it up "
+            "with client_order_id=%s", self.name, request.symbol, cause.message, cid,
+        )
         return OrderStatusUnknown(
-            f"the order was sent but its fate could not be established ({cause.message}); "
-            f"look it up with client_order_id={cid!r} before sending it again",
+            f"the order was sent but its fate could not be established within "
+            f"{self._reconcile_timeout:g} s ({cause.message}); it was not sent again. Look it up "
+            f"with client_order_id={cid!r}: a lookup that does not find it is final{when}",
             client_order_id=cid,
+            sent_at=sent_at,
+            settles_by=settles_by,
             exchange=self.name,
             operation="create_order",
-            symbol=symbol,
+            symbol=request.symbol,
         )
+
+    def _in_doubt_on_cancel(
+        self, exc: BaseException, request: OrderRequest, cid: str, sent_at: datetime
+    ) -> None:
+        """The caller cancelled ``create_order`` while the order was in flight: make its client
+        order id learnable (on the exception, in the log, in :attr:`orders_in_doubt`)."""
+        self._in_doubt.append(OrderInDoubt.of(request, cid, sent_at, "cancelled"))
+        exc.client_order_id = cid  # type: ignore[attr-defined]
+        note = (
+            f"exchlayer: create_order {request.symbol} was cancelled while the order was in "
+            f"flight; it may have been placed: look it up with client_order_id={cid!r}"
+        )
+        if hasattr(exc, "add_note"):  # Python 3.11+
+            exc.add_note(note)
+        log.warning("%s %s", self.name, note.removeprefix("exchlayer: "))
 
     def _check_supported(self, order: OrderRequest) -> None:
         caps = self.capabilities
@@ -1063,6 +1393,11 @@ class CcxtExchange(BaseExchange):
         order = parsing.parse_order(
             raw, trade_type, symbol=symbol, client_order_id=client_order_id
         )
+        if not self.order_id_pattern.fullmatch(order.id) or not order.id.strip("0"):
+            raise MalformedResponse(
+                f"the venue answered with an order id no {self.display_name} order has: "
+                f"{_preview(order.id)}"
+            )
         size = market.contract_size
         if trade_type is TradeType.FUTURES and size is not None and size != _ONE:
             order = order.model_copy(
@@ -1079,11 +1414,22 @@ class CcxtExchange(BaseExchange):
     ) -> tuple[str | None, dict[str, Any]]:
         if (order_id is None) == (client_order_id is None):
             raise InvalidArgument("give exactly one of order_id and client_order_id")
-        if order_id is not None and (not isinstance(order_id, str) or not order_id):
-            raise InvalidArgument(f"order_id must be a non-empty string, got {order_id!r}")
+        if order_id is not None:
+            self._check_order_id(order_id)
         if client_order_id is not None:
             self._check_client_order_id(client_order_id)
         return self._order_lookup(call, order_id, client_order_id)
+
+    def _check_order_id(self, order_id: object) -> str:
+        """``order_id`` when it has the form of the venue's order ids; else InvalidArgument,
+        before anything is sent (an id goes into a signed request's path or query)."""
+        # exactly a str: a subclass may print (and so be sent) as something else than it is
+        if type(order_id) is not str or not self.order_id_pattern.fullmatch(order_id):
+            raise InvalidArgument(
+                f"order_id {_preview(order_id)} is not a {self.display_name} order id "
+                f"(they match {self.order_id_pattern.pattern})"
+            )
+        return order_id
 
     async def get_order(
         self,
@@ -1100,7 +1446,28 @@ class CcxtExchange(BaseExchange):
             market = await self._market(unified, tt)
             params.update(self._params("fetch_order", tt, unified))
             raw = await self._fetch_order(tt, oid, unified, params)
-        return self._order(raw, tt, unified, client_order_id, market)
+            self._check_order_market(raw, unified, order_id or client_order_id)
+            return self._parsed(self._order, raw, tt, unified, client_order_id, market)
+
+    @staticmethod
+    def _check_order_market(raw: Any, symbol: str, key: object) -> None:
+        """Some venues find an order by its id alone, whatever the symbol: one of another
+        market is not an order of the market asked about."""
+        got = raw.get("symbol") if isinstance(raw, Mapping) else None
+        if got is not None and got != symbol:
+            raise OrderNotFound(f"{symbol} has no order {key!r} (that order is {got}'s)")
+
+    def _parsed(self, parse: Callable[..., T], *args: Any) -> T:
+        """``parse(*args)`` on a venue's answer: whatever goes wrong reading it is the answer's
+        fault (:class:`MalformedResponse`), never an untyped error."""
+        try:
+            return parse(*args)
+        except ExchangeLayerError:
+            raise
+        except Exception as exc:
+            raise MalformedResponse(
+                f"the venue's answer could not be read ({type(exc).__name__}: {exc})"
+            ) from exc
 
     def _variants(self, trade_type: TradeType, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The ccxt params to try in turn: plain orders first, then trigger orders."""
@@ -1153,18 +1520,31 @@ class CcxtExchange(BaseExchange):
             unified, tt = self._resolve(symbol, trade_type)
             oid, params = self._lookup("cancel_order", order_id, client_order_id)
             self._require_credentials()
-            await self._market(unified, tt)
+            market = await self._market(unified, tt)
             client = self._client(tt)
+            if order_id is not None and tt in self.cancel_ignores_symbol:
+                # the venue would cancel another market's order by its id alone: look first
+                found_id, found_params = self._lookup("fetch_order", order_id, None)
+                found_params.update(self._params("fetch_order", tt, unified))
+                found = await self._fetch_order(tt, found_id, unified, found_params)
+                self._check_order_market(found, unified, order_id)
             params.update(self._params("cancel_order", tt, unified))
-            ambiguous = False
+            # an answer after which the venue may have cancelled the order (a timeout, a 5xx,
+            # an unknown code): the order is then looked up rather than the error believed
+            uncertain: ExchangeLayerError | None = None
 
             async def cancel(variant: dict[str, Any]) -> None:
-                nonlocal ambiguous
+                nonlocal uncertain
+                trace = _TRACE.get()
+                if trace is not None:
+                    trace.answered = False
                 try:
                     await client.cancel_order(oid, unified, variant)
                 except Exception as exc:
-                    error = await self._translated(exc, tt, "cancel_order")
-                    ambiguous = ambiguous or isinstance(error, NetworkError)
+                    answered = trace is not None and trace.answered
+                    error = await self._translated(exc, tt, "cancel_order", answered=answered)
+                    if not isinstance(error, (*_REFUSALS, OrderNotFound)):
+                        uncertain = error
                     raise error from exc
 
             for variant in self._variants(tt, params):
@@ -1172,6 +1552,10 @@ class CcxtExchange(BaseExchange):
                     await retry_call(partial(cancel, variant), self._retry)
                 except OrderNotFound:
                     continue
+                except ExchangeLayerError:
+                    if uncertain is None:
+                        raise  # refused: nothing was cancelled
+                    break  # the venue may have acted: look
                 return True
             # Venues answer "unknown order" both for ids they never saw and for orders that
             # already finished. Tell the two apart, so the result means one thing everywhere:
@@ -1179,8 +1563,19 @@ class CcxtExchange(BaseExchange):
             oid, params = self._lookup("fetch_order", order_id, client_order_id)
             params.update(self._params("fetch_order", tt, unified))
             raw = await self._fetch_order(tt, oid, unified, params)
-        # an earlier attempt that timed out may have been the one that cancelled it
-        return ambiguous and parsing.parse_order(raw, tt).status is OrderStatus.CANCELED
+            self._check_order_market(raw, unified, order_id or client_order_id)
+            status = self._parsed(self._order, raw, tt, unified, client_order_id, market).status
+            if status is OrderStatus.CANCELED:
+                # an earlier attempt whose answer was lost may have been the one that did it
+                return uncertain is not None
+            if status in (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED):
+                if uncertain is not None:
+                    raise uncertain  # the cancel did not happen; the order still works
+                raise ExchangeUnavailable(
+                    "the venue refused to cancel the order as unknown, yet lists it as "
+                    f"{status.value}; its views disagree for now, try again"
+                )
+            return False
 
     async def get_open_orders(
         self, symbol: str | None = None, *, trade_type: TradeType | None = None
@@ -1211,28 +1606,54 @@ class CcxtExchange(BaseExchange):
                 )
             orders = []
             for raw in raws:
-                market = await self._market(str(raw.get("symbol") or unified), tt)
-                orders.append(self._order(raw, tt, market.symbol, None, market))
-        return orders
+                market = await self._answer_market(raw.get("symbol") or unified, tt, unified)
+                orders.append(self._parsed(self._order, raw, tt, market.symbol, None, market))
+            return orders
+
+    async def _answer_market(self, symbol: Any, trade_type: TradeType, asked: str | None) -> Market:
+        """The market a record in the venue's answer belongs to: the one asked for, or (when
+        none was) one the venue lists. Another market's record in an answer about one market,
+        or a market the venue does not list, is a malformed answer."""
+        if asked is not None and symbol != asked:
+            raise MalformedResponse(
+                f"the venue answered about {_preview(symbol)} when asked about {asked}"
+            )
+        try:
+            return await self._market(str(symbol), trade_type)
+        except BadSymbol:
+            raise MalformedResponse(
+                f"the venue's answer names a market it does not list: {_preview(symbol)}"
+            ) from None
 
     async def get_trades(
         self, symbol: str, limit: int = 100, *, trade_type: TradeType | None = None
     ) -> list[Trade]:
         with self._op("get_trades", symbol):
             unified, tt = self._resolve(symbol, trade_type)
-            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-                raise InvalidArgument(f"limit must be a positive int, got {limit!r}")
+            _check_count(limit, "limit", maximum=1000)
             self._require_credentials()
             market = await self._market(unified, tt)
             client, params = self._client(tt), self._params("fetch_my_trades", tt, unified)
-            raws = await self._read(
-                tt, lambda: client.fetch_my_trades(unified, None, limit, params), kind="trades"
+            size = market.contract_size if tt is TradeType.FUTURES else None
+
+            def parse(raws: list[Any]) -> list[Trade]:
+                trades = [parsing.parse_trade(raw, tt) for raw in raws]
+                for trade in trades:
+                    if trade.symbol != unified:
+                        raise MalformedResponse(
+                            f"the venue answered with a fill of {_preview(trade.symbol)} when "
+                            f"asked for {unified}'s"
+                        )
+                if size is not None and size != _ONE:
+                    trades = [t.model_copy(update={"amount": t.amount * size}) for t in trades]
+                return trades
+
+            return await self._read(
+                tt,
+                lambda: client.fetch_my_trades(unified, None, limit, params),
+                kind="trades",
+                parse=parse,
             )
-        size = market.contract_size if tt is TradeType.FUTURES else None
-        trades = [parsing.parse_trade(raw, tt) for raw in raws]
-        if size is not None and size != _ONE:
-            trades = [t.model_copy(update={"amount": t.amount * size}) for t in trades]
-        return trades
 
     async def get_positions(self, symbol: str | None = None) -> list[Position]:
         with self._op("get_positions", symbol):
@@ -1240,6 +1661,7 @@ class CcxtExchange(BaseExchange):
                 raise NotSupported(f"{self.display_name} has no futures positions here")
             self._require_credentials()
             symbols = None
+            unified = None
             if symbol is not None:
                 unified, _ = self._resolve(symbol, TradeType.FUTURES)
                 await self._market(unified, TradeType.FUTURES)
@@ -1247,20 +1669,31 @@ class CcxtExchange(BaseExchange):
             else:
                 await self._markets(TradeType.FUTURES)
             client = self._client(TradeType.FUTURES)
-            params = self._params("fetch_positions", TradeType.FUTURES, symbol)
-            raws = await self._read(
-                TradeType.FUTURES, lambda: client.fetch_positions(symbols, params),
+            params = self._params("fetch_positions", TradeType.FUTURES, unified)
+
+            def parse(raws: list[Any]) -> list[Position]:
+                positions = [p for p in map(parsing.parse_position, raws) if p is not None]
+                for position in positions:
+                    if unified is not None and position.symbol != unified:
+                        raise MalformedResponse(
+                            f"the venue answered with a position in {_preview(position.symbol)}"
+                            f" when asked for {unified}'s"
+                        )
+                return positions
+
+            return await self._read(
+                TradeType.FUTURES,
+                lambda: client.fetch_positions(symbols, params),
                 kind="positions",
+                parse=parse,
             )
-        return [p for p in map(parsing.parse_position, raws) if p is not None]
 
     async def set_leverage(self, symbol: str, leverage: int) -> bool:
         with self._op("set_leverage", symbol):
             if not self.capabilities.leverage:
                 raise NotSupported(f"{self.display_name} cannot set leverage here")
             unified, _ = self._resolve(symbol, TradeType.FUTURES)
-            if isinstance(leverage, bool) or not isinstance(leverage, int) or leverage < 1:
-                raise InvalidArgument(f"leverage must be a positive int, got {leverage!r}")
+            _check_count(leverage, "leverage", maximum=1000)
             self._require_credentials()
             market = await self._market(unified, TradeType.FUTURES)
             if market.max_leverage is not None and leverage > market.max_leverage:
@@ -1292,11 +1725,16 @@ class CcxtExchange(BaseExchange):
         self._closed = True
         clients = {id(c): c for c in self._clients.values()}.values()
         self._clients.clear()
+        session, self._own_session = self._own_session, None
+        if self._loop is not None and self._loop is not asyncio.get_running_loop():
+            # first used in another event loop, now gone (a second asyncio.run()): what it
+            # owned cannot be closed from here; its sockets went with that loop
+            log.info("%s: closing a connector whose event loop has ended", self.name)
+            return
         for client in clients:
             await client.close()
-        if self._own_session is not None:
-            await self._own_session.close()
-            self._own_session = None
+        if session is not None:
+            await session.close()
             # let TLS transports finish closing (aiohttp's advice for graceful shutdown)
             await asyncio.sleep(0.25)
 
@@ -1311,7 +1749,11 @@ def _valid_order(raw: Any) -> bool:
 
 
 def _preview(value: Any) -> str:
-    text = repr(value)
+    """``value`` for a message: its repr, shortened, never raising."""
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__} that cannot be printed>"
     return text if len(text) <= 120 else text[:117] + "..."
 
 
@@ -1351,14 +1793,25 @@ def header_seconds(headers: Any, header: str, scale: float = 1.0) -> float | Non
     return None
 
 
+def _check_count(value: object, name: str, *, maximum: int = 5000) -> int:
+    """``value`` as a count (a positive int up to ``maximum``), or InvalidArgument."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
+        raise InvalidArgument(
+            f"{name} must be an int from 1 to {maximum}, got {_preview(value)}"
+        )
+    return value
+
+
 def _trade_type(value: object) -> TradeType | None:
     """A caller's ``trade_type`` argument as the enum (``"spot"`` works too)."""
     if value is None or isinstance(value, TradeType):
         return value
     try:
         return TradeType(value)
-    except ValueError:
-        raise InvalidArgument(f"trade_type must be spot or futures, got {value!r}") from None
+    except (ValueError, TypeError):
+        raise InvalidArgument(
+            f"trade_type must be spot or futures, got {_preview(value)}"
+        ) from None
 
 
 def _trade_type_of(market: Mapping[str, Any]) -> TradeType | None:

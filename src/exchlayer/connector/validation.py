@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from typing import Any
 
 from ..errors import BadSymbol, InvalidOrder, OrderLimitViolation
@@ -23,7 +23,12 @@ __all__ = [
     "parse_symbol",
 ]
 
-_SYMBOL = re.compile(r"^([A-Z0-9][A-Z0-9._-]*)/([A-Z0-9][A-Z0-9._-]*)(?::([A-Z0-9][A-Z0-9._-]*))?$")
+_SYMBOL = re.compile(r"([A-Z0-9][A-Z0-9._-]*)/([A-Z0-9][A-Z0-9._-]*)(?::([A-Z0-9][A-Z0-9._-]*))?")
+_MAX_SYMBOL = 100
+# No market trades amounts or prices outside these (the step check's arithmetic would fail on
+# some: 1E+30 % 1E-8 is beyond any Decimal context); venues' own bounds are checked as well.
+_LARGEST = Decimal("1E+18")
+_SMALLEST = Decimal("1E-18")
 
 
 def _f(value: Decimal) -> str:
@@ -38,12 +43,16 @@ def parse_symbol(symbol: object) -> tuple[str, str, str | None]:
     Raises:
         BadSymbol: ``symbol`` is not a string of that form.
     """
-    if not isinstance(symbol, str):
+    if not issubclass(type(symbol), str):  # type(), not isinstance: never asks the object
         raise BadSymbol(f"symbol must be a string like 'BTC/USDT', got {type(symbol).__name__}")
-    match = _SYMBOL.match(symbol.strip().upper())
+    text = str.__str__(symbol)  # its value, whatever a subclass would print
+    if len(text) > _MAX_SYMBOL:
+        raise BadSymbol(f"a symbol has at most {_MAX_SYMBOL} characters, got {len(text)}")
+    # ASCII only: str.upper() maps some other letters onto ASCII ones ('ſ' -> 'S')
+    match = _SYMBOL.fullmatch(text.upper()) if text.isascii() else None
     if match is None:
         raise BadSymbol(
-            f"{symbol!r} is not a unified symbol: use BASE/QUOTE for spot ('BTC/USDT') "
+            f"{_shown(text)} is not a unified symbol: use BASE/QUOTE for spot ('BTC/USDT') "
             "or BASE/QUOTE:SETTLE for perpetual futures ('BTC/USDT:USDT')"
         )
     base, quote, settle = match.groups()
@@ -55,15 +64,28 @@ def check_decimal(value: object, name: str, *, positive: bool = True) -> Decimal
     if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
         hint = f"Decimal({str(value)!r})" if isinstance(value, (float, str)) else "a Decimal"
         raise InvalidOrder(
-            f"{name} must be a Decimal, got {type(value).__name__} {value!r}; pass {hint} "
-            "(floats cannot represent most prices exactly)"
+            f"{name} must be a Decimal, got {type(value).__name__} {_shown(value)}; pass "
+            f"{hint} (floats cannot represent most prices exactly)"
         )
     number = Decimal(value)
     if not number.is_finite():
         raise InvalidOrder(f"{name} must be a finite number, got {number}")
     if positive and number <= 0:
         raise InvalidOrder(f"{name} must be positive, got {_f(number)}")
+    if number and not _SMALLEST <= abs(number) < _LARGEST:
+        raise InvalidOrder(
+            f"{name} {number} is out of any market's range (1E-18 to 1E+18)"
+        )
     return number
+
+
+def _shown(value: object) -> str:
+    """``value``'s repr for a message: shortened, and never raising."""
+    try:
+        text = repr(value)
+    except Exception:
+        return f"<{type(value).__name__} that cannot be printed>"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _enum(value: Any, enum: type[Any], name: str) -> Any:
@@ -71,9 +93,9 @@ def _enum(value: Any, enum: type[Any], name: str) -> Any:
         return value
     try:
         return enum(value.lower() if enum is not TimeInForce and isinstance(value, str) else value)
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, TypeError):
         allowed = ", ".join(m.name for m in enum)
-        raise InvalidOrder(f"{name} must be one of {allowed}, got {value!r}") from None
+        raise InvalidOrder(f"{name} must be one of {allowed}, got {_shown(value)}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +161,7 @@ def check_order_request(
             raise InvalidOrder(f"time_in_force applies to limit orders, not {kind.name}")
         tif = _enum(time_in_force, TimeInForce, "time_in_force")
     if not isinstance(reduce_only, bool):
-        raise InvalidOrder(f"reduce_only must be a bool, got {reduce_only!r}")
+        raise InvalidOrder(f"reduce_only must be a bool, got {_shown(reduce_only)}")
     if reduce_only and trade_type is not TradeType.FUTURES:
         raise InvalidOrder("reduce_only applies to futures orders only")
     return OrderRequest(
@@ -162,6 +184,16 @@ def _violation(limit: str, message: str, value: Decimal, allowed: Decimal) -> Or
 def check_market_rules(order: OrderRequest, market: Market) -> None:
     """The market's precision and limits: amount step, price tick, min/max amount and price,
     min notional. Refuses rather than rounds: rounding someone's order silently changes it."""
+    try:
+        _check_market_rules(order, market)
+    except DecimalException as exc:  # beyond the arithmetic: no market takes it
+        raise InvalidOrder(
+            f"the order's numbers cannot be checked against {market.symbol}'s rules "
+            f"({type(exc).__name__})"
+        ) from None
+
+
+def _check_market_rules(order: OrderRequest, market: Market) -> None:
     amount = order.amount
     step, tick = market.amount_step, market.price_tick
     if step is not None and step > 0 and amount % step != 0:

@@ -10,7 +10,7 @@ The library itself never imports this package.
 
 from __future__ import annotations
 
-from .helpers import SIMULATED_VENUES, SimulatedVenue, connect
+from .helpers import SIMULATED_VENUES, SimulatedVenue, connect, held_client_order_ids
 from .simulator import Operation, RecordedRequest, Simulator
 
 __all__ = [
@@ -20,4 +20,5 @@ __all__ = [
     "SimulatedVenue",
     "Simulator",
     "connect",
+    "held_client_order_ids",
 ]

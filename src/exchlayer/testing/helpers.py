@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,7 +12,7 @@ from ..base import BaseExchange
 from ..factory import ExchangeFactory
 from .simulator import Simulator
 
-__all__ = ["SIMULATED_VENUES", "SimulatedVenue", "connect"]
+__all__ = ["SIMULATED_VENUES", "SimulatedVenue", "connect", "held_client_order_ids"]
 
 
 @dataclass(frozen=True)
@@ -93,3 +93,29 @@ async def connect(
         session=sim.client_session(),
         **options,
     )
+
+
+def held_client_order_ids(sim: Simulator, name: str) -> list[str]:
+    """The client order ids, as exchlayer's connector for ``name`` reports them, of every order
+    the simulated venue holds (every account, every state, oldest first): a client id listed
+    twice is a duplicated order."""
+    where = SIMULATED_VENUES.get(name.lower(), SimulatedVenue(name.lower()))
+    decode = _decoders().get(where.venue, str)
+    ids: list[str] = []
+    for account in sim.accounts:
+        if account.venue != where.venue:
+            continue
+        for order in account.orders.values():
+            text = order.extra.get("_gate_text")  # Gate keeps the caller's id in "t-<id>"
+            if isinstance(text, str):
+                if text.startswith("t-"):
+                    ids.append(text[2:])
+            elif order.client_order_id:
+                ids.append(decode(order.client_order_id))
+    return ids
+
+
+def _decoders() -> dict[str, Callable[[str], str]]:
+    from ..venues.bingx import decode_client_order_id
+
+    return {"bingx": decode_client_order_id}  # BingX stores an escaped form of the id

@@ -28,7 +28,8 @@ from types import MappingProxyType
 from typing import Any
 
 from ..connector.core import CcxtExchange
-from ..errors import AuthenticationError, ClockSkew, ExchangeLayerError
+from ..connector.validation import OrderRequest
+from ..errors import AuthenticationError, ClockSkew, ExchangeLayerError, ExchangeUnavailable
 from ..models import Capabilities, OrderType, TimeInForce, TradeType
 
 __all__ = ["BinanceExchange"]
@@ -46,6 +47,11 @@ _REFINED: dict[str, type[ExchangeLayerError]] = {
     "-2014": AuthenticationError,  # API-key format invalid.
     "-2015": AuthenticationError,  # Invalid API-key, IP, or permissions for action.
     "-1021": ClockSkew,  # Timestamp for this request is outside of the recvWindow.
+    # busy or overloaded (ccxt: OperationRejected, or nothing): the venue failed, not refused;
+    # reads retry them, and a new order answered so is looked up. -1000, -1001, -1006 and
+    # -1007 ("execution status unknown") are ccxt's OperationFailed and RequestTimeout already.
+    "-1004": ExchangeUnavailable,  # SERVER_BUSY: Server is busy, please wait and try again
+    "-1008": ExchangeUnavailable,  # SERVER_BUSY: Server is currently overloaded
 }
 
 
@@ -86,6 +92,10 @@ class BinanceExchange(CcxtExchange):
     # newClientOrderId: ^[.A-Z:/a-z0-9_-]{1,36}$
     client_order_id_prefix = "xl"
     client_order_id_max_length = 36
+    # order ids (regular and algo/trigger ones alike) are decimal numbers (int64)
+    order_id_pattern = re.compile(r"[0-9]{1,20}")
+    # futures algo (stop) orders are cancelled by their algoId alone
+    cancel_ignores_symbol = frozenset({TradeType.FUTURES})
     # exchangeInfo's rateLimits, "ORDERS": spot 100 per 10 s (and 200,000 a day, not held
     # here); USD-M futures 300 per 10 s and 1,200 a minute
     order_rate_limits = MappingProxyType(
@@ -110,7 +120,7 @@ class BinanceExchange(CcxtExchange):
             return raw.get("nonce") is not None  # lastUpdateId: absent from anything else
         return True
 
-    def _order_window(self, trade_type: TradeType) -> float | None:
+    def _order_window(self, trade_type: TradeType, order: OrderRequest) -> float | None:
         # Binance refuses a signed request older than its recvWindow (ms), which ccxt sends
         # with every private call: after that an order not found was never placed.
         window = self._client(trade_type).options.get("recvWindow", 5000)

@@ -202,6 +202,8 @@ class BingXExchange(CcxtExchange):
     testnet_modes = MappingProxyType({TradeType.FUTURES: "sandbox"})
     client_order_id_prefix = "xl"
     client_order_id_max_length = _WIRE_MAX
+    # order ids are decimal numbers (int64)
+    order_id_pattern = re.compile(r"[0-9]{1,20}")
     # per UID: spot "place order" 5 requests a second, perpetual swap 10
     order_rate_limits = MappingProxyType(
         {TradeType.SPOT: ((5, 1.0),), TradeType.FUTURES: ((10, 1.0),)}
@@ -309,7 +311,7 @@ class BingXExchange(CcxtExchange):
         window = recv_window_ms(self._client(trade_type))
         return window if window is not None else int(self.order_timestamp_window * 1000)
 
-    def _order_window(self, trade_type: TradeType) -> float | None:
+    def _order_window(self, trade_type: TradeType, order: OrderRequest) -> float | None:
         # the recvWindow each order is sent with (see _order_arguments)
         return self._recv_window_ms(trade_type) / 1000
 

@@ -68,9 +68,11 @@ from ..connector.validation import OrderRequest
 from ..errors import (
     AuthenticationError,
     ExchangeLayerError,
+    ExchangeUnavailable,
     InvalidArgument,
     InvalidOrder,
     OrderNotFound,
+    RequestTimeout,
 )
 from ..models import (
     Capabilities,
@@ -96,6 +98,9 @@ _REFINED: dict[str, type[ExchangeLayerError]] = {
     "45112": InvalidOrder,  # more than the maximum order quantity
     "22002": InvalidOrder,  # No position to close (reduce-only)
     "40797": InvalidArgument,  # Exceeded the maximum settable leverage
+    # the venue failing, not refusing: reads retry them, a new order answered so is looked up
+    "40015": ExchangeUnavailable,  # System is abnormal, please try again later
+    "40010": RequestTimeout,  # Request timed out (ccxt: AuthenticationError)
 }
 _OPTIONS: Mapping[str, Any] = {
     "uta": False,  # the classic v2 API, never the unified-account one
@@ -129,6 +134,8 @@ class BitgetExchange(CcxtExchange):
     # clientOid: at most 50 characters (Bitget error 40305)
     client_order_id_prefix = "xl"
     client_order_id_max_length = 50
+    # order and plan-order ids are decimal numbers
+    order_id_pattern = re.compile(r"[0-9]{1,20}")
     # "Frequency limit: 10 times/1s (UID)" on spot and mix place-order
     order_rate_limits = MappingProxyType(
         {TradeType.SPOT: ((10, 1.0),), TradeType.FUTURES: ((10, 1.0),)}

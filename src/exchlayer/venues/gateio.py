@@ -62,7 +62,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping
-from contextvars import ContextVar
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from functools import partial
 from types import MappingProxyType
@@ -116,7 +115,6 @@ _LIST_ENDPOINTS = re.compile(
 )
 # The order endpoints that honour X-Gate-Exptime (ccxt's implicit API paths, api[1] / path).
 _EXPIRING = frozenset({("spot", "orders"), ("futures", "{settle}/orders")})
-_PLACING_TRIGGER: ContextVar[bool] = ContextVar("xl_gate_placing_trigger", default=False)
 _CCXT_OPTIONS: Mapping[str, Any] = MappingProxyType(
     {
         "fetchMarkets": {"types": ["spot", "swap"]},
@@ -178,6 +176,10 @@ class GateioExchange(CcxtExchange):
     # text: "t-" + up to 28 of [0-9A-Za-z_.-]; ccxt 4.5.90 counts the "t-" in its 28
     client_order_id_prefix = "xl"
     client_order_id_max_length = 26
+    # order and price-order ids are decimal numbers
+    order_id_pattern = re.compile(r"[0-9]{1,20}")
+    # futures orders and every price order are cancelled by their id alone
+    cancel_ignores_symbol = _BOTH
     # Gate's API v4 rate limits: spot order placement 10 requests a second, futures 100
     order_rate_limits = MappingProxyType(
         {TradeType.SPOT: ((10, 1.0),), TradeType.FUTURES: ((100, 1.0),)}
@@ -207,21 +209,12 @@ class GateioExchange(CcxtExchange):
             client.sign = expiring_sign
         return client
 
-    def _order_window(self, trade_type: TradeType) -> float | None:
+    def _order_window(self, trade_type: TradeType, order: OrderRequest) -> float | None:
         expiry = recv_window_ms(self._client(trade_type))
-        if expiry is None or _PLACING_TRIGGER.get():
-            return self.order_timestamp_window  # Timestamp more than 60 s old: refused
+        if expiry is None or order.stop_price is not None:
+            # Timestamp more than 60 s old: refused (price orders take no X-Gate-Exptime)
+            return self.order_timestamp_window
         return expiry / 1000
-
-    async def _place(
-        self, trade_type: TradeType, symbol: str, side: OrderSide, args: CcxtOrder, cid: str
-    ) -> Mapping[str, Any]:
-        # price (trigger) orders take no X-Gate-Exptime: their window stays 60 s
-        token = _PLACING_TRIGGER.set("triggerPrice" in args.params)
-        try:
-            return await super()._place(trade_type, symbol, side, args, cid)
-        finally:
-            _PLACING_TRIGGER.reset(token)
 
     # --- answers -------------------------------------------------------------------------
     def _json_shape(self, method: str, url: str) -> type | None:

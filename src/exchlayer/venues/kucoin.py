@@ -73,6 +73,7 @@ from ..errors import (
     NotSupported,
     OrderNotFound,
     PermissionDenied,
+    RequestTimeout,
 )
 from ..models import (
     Capabilities,
@@ -96,6 +97,9 @@ _REFINED: dict[str, type[ExchangeLayerError]] = {
     "100004": OrderNotFound,  # Order is in not cancelable state (finished): not open any more
     "400006": PermissionDenied,  # The IP address is not in the API whitelist
     "400007": PermissionDenied,  # Access Denied: the key lacks the permission
+    # the venue failing, not refusing: reads retry them, a new order answered so is looked up
+    "408000": RequestTimeout,  # Network timeout, please try again later (ccxt: BadRequest)
+    "126038": ExchangeUnavailable,  # Third-party service call failed (internal exception)
 }
 
 
@@ -153,6 +157,10 @@ class KucoinExchange(CcxtExchange):
     # clientOid: letters, digits, '_' and '-', at most 40 characters
     client_order_id_prefix = "xl"
     client_order_id_max_length = 40
+    # order ids are 24 hex digits; stop orders' start with "vs": letters and digits either way
+    order_id_pattern = re.compile(r"[A-Za-z0-9]{1,40}")
+    # futures orders and spot stop orders are cancelled by their id alone
+    cancel_ignores_symbol = _BOTH
     order_book_depths = MappingProxyType(
         {TradeType.SPOT: (20, 100), TradeType.FUTURES: (20, 100)}
     )

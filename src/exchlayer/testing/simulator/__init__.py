@@ -11,6 +11,12 @@ It never imports anything from exchlayer outside this package, so raw ccxt can u
             {"apiKey": "key", "secret": "secret", "session": sim.client_session(),
              "enableRateLimit": False})
         await ex.fetch_ticker("BTC/USDT")   # answered by 127.0.0.1, nothing leaves the machine
+
+It plays the hostile conditions real venues and networks produce, on purpose: faults
+(:mod:`.faults`: dropped connections, requests delayed in transit, the venue's own "execution
+status unknown" errors after acting, answers rewritten behind an "OK" envelope, see
+:mod:`.mutations`), a skewed venue clock (``sim.skew_clock``), queries that lag behind new orders
+(``sim.lag_lookups``) and each venue's client-order-id rule (``sim.set_client_id_rule``).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 from .engine import (
     Account,
     AssetBalance,
+    ClientIdRule,
     DuplicateClientOrderId,
     Engine,
     EngineError,
@@ -50,14 +57,24 @@ from .engine import (
     synthetic_instruments,
 )
 from .faults import Fault, FaultInjector, FaultRule, InjectedFault
+from .mutations import Mutation
 from .ratelimit import Charge, Limit, Penalty, Quota, RateLimitBook, RateLimitSettings, Refusal
 from .server import Interceptor, RecordedRequest, Simulator, reroute_middleware
-from .venues import Operation, VenueModule, VenueRequest, VenueResponse, register_venue
+from .venues import (
+    AmbiguousError,
+    Operation,
+    VenueModule,
+    VenueRequest,
+    VenueResponse,
+    register_venue,
+)
 
 __all__ = [
     "Account",
+    "AmbiguousError",
     "AssetBalance",
     "Charge",
+    "ClientIdRule",
     "DuplicateClientOrderId",
     "Engine",
     "EngineError",
@@ -78,6 +95,7 @@ __all__ = [
     "Limit",
     "MarginSummary",
     "MarketStats",
+    "Mutation",
     "Operation",
     "Order",
     "OrderBookSnapshot",

@@ -25,6 +25,11 @@ Market model
 Account model
 -------------
 * Spot balances per asset (``free``/``locked``); a resting order locks what it could spend.
+* Client order ids: each venue's :class:`ClientIdRule` (per market kind) decides when a new
+  order's client id is refused (:meth:`Engine.set_client_id_rule`); every order that ever used
+  an id is remembered (``Account.client_ids``).
+* :meth:`Engine.lookup_view` is the account as a lagging query side sees it (orders placed too
+  recently, and their fills, missing): what ``VenueModule.lookup_lag`` answers queries from.
 * A futures wallet per settle asset, cross margin, one-way positions, per-symbol leverage
   (default 20, 1..``Instrument.max_leverage``). Initial margin = notional / leverage;
   the approximate liquidation price uses ``Instrument.maintenance_margin_rate``. Positions are
@@ -52,13 +57,14 @@ import random
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 __all__ = [
     "Account",
     "AssetBalance",
+    "ClientIdRule",
     "Clock",
     "DuplicateClientOrderId",
     "Engine",
@@ -327,6 +333,19 @@ class TimeInForce(str, enum.Enum):
     FOK = "FOK"
 
 
+class ClientIdRule(str, enum.Enum):
+    """When a venue refuses a new order's client order id (a per-venue, per-market setting,
+    :meth:`Engine.set_client_id_rule`)."""
+
+    OPEN_ONLY = "open_only"
+    """Refused while another *open* order uses it (Binance's documented rule: a filled or
+    cancelled order's id may be used again, and both orders then exist)."""
+    LIFETIME = "lifetime"
+    """Refused for as long as any order with it exists, open or finished."""
+    NONE = "none"
+    """Never checked: any number of orders may share it."""
+
+
 class OrderStatus(str, enum.Enum):
     NEW = "NEW"
     PARTIALLY_FILLED = "PARTIALLY_FILLED"
@@ -510,6 +529,8 @@ class Account:
     trades: list[Trade] = field(default_factory=list)
     #: (market kind, client order id) -> id of the open order using it
     open_client_ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: (market kind, client order id) -> ids of every order that used it, oldest first
+    client_ids: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     futures_updated_ms: int = 0
 
     def balance(self, asset: str) -> AssetBalance:
@@ -643,7 +664,8 @@ class FilterFailure(EngineError):
 
 
 class DuplicateClientOrderId(EngineError):
-    """An open order already uses this client order id."""
+    """The venue's :class:`ClientIdRule` refuses this client order id (an open order uses it,
+    or, under ``LIFETIME``, any order ever did)."""
 
 
 class InvalidLeverage(EngineError):
@@ -714,6 +736,7 @@ class Engine:
         self._account_ids = itertools.count(1)
         self._open: dict[str, dict[int, Order]] = {}
         self._update_ids = itertools.count(1_000_000_001)
+        self._client_id_rules: dict[tuple[str, str], ClientIdRule] = {}
         for inst in instruments if instruments is not None else default_instruments():
             self._add_market(inst)
 
@@ -913,6 +936,57 @@ class Engine:
     def account(self, account_id: int) -> Account:
         return self._accounts[account_id]
 
+    # ---- client order id rules -----------------------------------------------------------
+
+    def set_client_id_rule(
+        self, venue: str, rule: ClientIdRule | str, kind: str | None = None
+    ) -> None:
+        """Set when ``venue`` refuses a duplicate client order id, for its ``"spot"`` or
+        ``"swap"`` markets (``None``: both)."""
+        value = ClientIdRule(rule)
+        for market_kind in (kind,) if kind is not None else ("spot", "swap"):
+            if market_kind not in ("spot", "swap"):
+                raise ValueError(f"unknown market kind {market_kind!r}")
+            self._client_id_rules[(venue, market_kind)] = value
+
+    def client_id_rule(self, venue: str, kind: str) -> ClientIdRule:
+        """The rule ``venue`` applies to client order ids on ``kind`` markets (default
+        ``OPEN_ONLY``)."""
+        return self._client_id_rules.get((venue, kind), ClientIdRule.OPEN_ONLY)
+
+    def _check_client_id(self, account: Account, kind: str, client_id: str) -> None:
+        rule = self.client_id_rule(account.venue, kind)
+        key = (kind, client_id)
+        if rule is ClientIdRule.OPEN_ONLY and key in account.open_client_ids:
+            raise DuplicateClientOrderId(f"client order id {client_id!r} is in use")
+        if rule is ClientIdRule.LIFETIME and account.client_ids.get(key):
+            raise DuplicateClientOrderId(f"client order id {client_id!r} was already used")
+
+    # ---- lookup lag --------------------------------------------------------------------
+
+    def lookup_view(self, account: Account, lag_ms: int) -> Account:
+        """``account`` as a venue's query side sees it when new orders take ``lag_ms`` to
+        become visible: the orders placed less than ``lag_ms`` ago, and their fills, are
+        missing. A read-only copy for answering queries: never match, cancel or pay with it
+        (balances and positions are the real account's)."""
+        if lag_ms <= 0:
+            return account
+        cutoff = self.now_ms() - lag_ms
+        visible = {oid: o for oid, o in account.orders.items() if o.created_ms <= cutoff}
+        if len(visible) == len(account.orders):
+            return account
+        return replace(
+            account,
+            orders=visible,
+            trades=[t for t in account.trades if t.order_id in visible],
+            open_client_ids={k: v for k, v in account.open_client_ids.items() if v in visible},
+            client_ids={
+                k: kept
+                for k, ids in account.client_ids.items()
+                if (kept := [i for i in ids if i in visible])
+            },
+        )
+
     def get_leverage(self, account: Account, symbol: str) -> int:
         self._market(symbol)
         return account.leverage.get(symbol, 20)
@@ -935,19 +1009,25 @@ class Engine:
         order_id: int | None = None,
         client_order_id: str | None = None,
         symbol: str | None = None,
+        pick: Literal["open_first", "newest"] = "open_first",
     ) -> Order:
-        """Find an order by id, or by client id (the open one first, else the newest)."""
+        """Find an order by id, or by client id. Several orders may share a client id (a
+        filled order's id used again, or a venue that never checks): ``pick="open_first"``
+        takes the open one, else the newest; ``"newest"`` the most recently placed one."""
         order: Order | None = None
         if order_id is not None:
             order = account.orders.get(order_id)
         elif client_order_id is not None:
             kinds = (self.instrument(symbol).kind,) if symbol is not None else ("spot", "swap")
-            for kind in kinds:
-                oid = account.open_client_ids.get((kind, client_order_id))
-                if oid is not None and (symbol is None or account.orders[oid].symbol == symbol):
-                    order = account.orders[oid]
-                    break
-            else:
+            if pick == "open_first":
+                for kind in kinds:
+                    oid = account.open_client_ids.get((kind, client_order_id))
+                    if oid is not None and (
+                        symbol is None or account.orders[oid].symbol == symbol
+                    ):
+                        order = account.orders[oid]
+                        break
+            if order is None:
                 for candidate in reversed(account.orders.values()):
                     if candidate.client_order_id == client_order_id and (
                         symbol is None or candidate.symbol == symbol
@@ -988,11 +1068,8 @@ class Engine:
         mkt = self._market(req.symbol)
         inst = mkt.instrument
         self._validate(inst, mkt, req)
-        if (
-            req.client_order_id is not None
-            and (inst.kind, req.client_order_id) in account.open_client_ids
-        ):
-            raise DuplicateClientOrderId(f"client order id {req.client_order_id!r} is in use")
+        if req.client_order_id is not None:
+            self._check_client_id(account, inst.kind, req.client_order_id)
         if req.type.is_trigger:
             assert req.stop_price is not None
             if self._trigger_crossed(req.type, req.side, req.stop_price, mkt.price):
@@ -1089,6 +1166,7 @@ class Engine:
 
     def _register(self, account: Account, order: Order) -> None:
         account.orders[order.id] = order
+        account.client_ids.setdefault((order.kind, order.client_order_id), []).append(order.id)
         if order.is_open:
             account.open_client_ids[(order.kind, order.client_order_id)] = order.id
             self._open.setdefault(order.symbol, {})[order.id] = order

@@ -19,7 +19,14 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from exchlayer.testing.simulator.engine import Account, Clock, Engine, Instrument, system_clock
+from exchlayer.testing.simulator.engine import (
+    Account,
+    ClientIdRule,
+    Clock,
+    Engine,
+    Instrument,
+    system_clock,
+)
 from exchlayer.testing.simulator.faults import FaultInjector
 from exchlayer.testing.simulator.ratelimit import RateLimitSettings
 from exchlayer.testing.simulator.venues import (
@@ -273,6 +280,33 @@ class Simulator:
         """Make the venues' clock run ``offset_ms`` ahead of ours (negative: behind), so
         signed requests carry timestamps the venue finds too old or too new."""
         self.clock_offset_ms = offset_ms
+
+    def lag_lookups(self, seconds: float, venue: str | None = None) -> None:
+        """Make a newly placed order, and its fills, show in every query of ``venue`` (all
+        venues when ``None``) only ``seconds`` after it was placed: lookups by id and client
+        id, open and historical order lists and fill lists answer as for an unknown order
+        until then. Matching, balances and cancels are not affected. ``0`` turns it off
+        (also ``sim.venues[name].lookup_lag``)."""
+        if seconds < 0:
+            raise ValueError("seconds must not be negative")
+        for module in self._modules(venue):
+            module.lookup_lag = float(seconds)
+
+    def set_client_id_rule(
+        self, venue: str, rule: ClientIdRule | str, kind: str | None = None
+    ) -> None:
+        """Change when ``venue`` refuses a duplicate client order id (``kind``: ``"spot"``,
+        ``"swap"``, or ``None`` for both); each venue's default is its documented rule."""
+        (module,) = self._modules(venue)
+        module.set_client_id_rule(rule, kind)
+
+    def _modules(self, venue: str | None) -> list[VenueModule]:
+        if venue is None:
+            return list(self.venues.values())
+        module = self.venues.get(venue)
+        if module is None:
+            raise ValueError(f"unknown venue {venue!r}; known: {sorted(self.venues)}")
+        return [module]
 
     def _venue_of(self, request: VenueRequest) -> VenueModule | None:
         entry = self._hosts.get(request.host)

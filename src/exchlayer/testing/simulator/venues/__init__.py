@@ -20,6 +20,15 @@ The contract a venue module implements::
 
 Each response says which :class:`Operation` the request was, so tests can count, for
 instance, order placements on any venue without knowing its paths.
+
+A module also declares what fault injection needs to play that venue's hostile answers in its
+own dialect (:mod:`exchlayer.testing.simulator.faults`): its ambiguous "unknown / internal /
+busy / timeout" errors (:attr:`VenueModule.ambiguous_errors`, rendered by
+:meth:`VenueModule.error_body`), the keys of its success envelope
+(:attr:`VenueModule.envelope_keys`, :attr:`VenueModule.payload_key`,
+:meth:`VenueModule.is_success`) and its market ids (:meth:`VenueModule.market_id_families`).
+It sets its venue's client-order-id rule (:attr:`VenueModule.client_id_rules`) and honours
+:attr:`VenueModule.lookup_lag` by answering queries with :meth:`VenueModule.query_account`.
 """
 
 from __future__ import annotations
@@ -31,12 +40,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from exchlayer.testing.simulator.engine import Account, Engine, FeeSchedule
+from exchlayer.testing.simulator.engine import Account, ClientIdRule, Engine, FeeSchedule
 from exchlayer.testing.simulator.ratelimit import RateLimitBook
 
 __all__ = [
     "BUILTIN_VENUES",
     "AccountDirectory",
+    "AmbiguousError",
     "Operation",
     "VenueModule",
     "VenueRequest",
@@ -60,6 +70,8 @@ class Operation:
     FETCH_ORDER = "fetch_order"
     CANCEL_ORDER = "cancel_order"
     OPEN_ORDERS = "open_orders"
+    ORDER_HISTORY = "order_history"
+    """Lists of recent (finished, or all) orders: ``fetch_closed_orders``, ``fetch_orders``."""
     MY_TRADES = "my_trades"
     POSITIONS = "positions"
     LEVERAGE = "set_leverage"
@@ -69,6 +81,20 @@ class Operation:
 
     #: Operations that change account state on the venue.
     ORDER_MUTATIONS = frozenset({CREATE_ORDER, CANCEL_ORDER})
+    #: Operations that look orders or fills up (what :attr:`VenueModule.lookup_lag` delays).
+    ORDER_QUERIES = frozenset({FETCH_ORDER, OPEN_ORDERS, ORDER_HISTORY, MY_TRADES})
+
+
+@dataclass(frozen=True)
+class AmbiguousError:
+    """One of a venue's own "unknown / internal / busy / timeout" answers: the venue may or may
+    not have acted on the request (``Fault.ERROR_AFTER`` answers with one after acting)."""
+
+    code: int | str
+    """The venue's code or label (Binance ``-1007``, Gate ``"SERVER_ERROR"``)."""
+    message: str
+    status: int
+    """The HTTP status it comes with (BingX: 200, the code is in the body)."""
 
 
 @dataclass(frozen=True)
@@ -159,11 +185,68 @@ class VenueModule(abc.ABC):
     #: Default fee schedule of accounts created on this venue.
     fees: ClassVar[FeeSchedule] = FeeSchedule()
 
+    #: The venue's ambiguous error answers, the default (what ``Fault.ERROR_AFTER`` sends
+    #: without ``code=``) first. Each module says where its list comes from.
+    ambiguous_errors: ClassVar[tuple[AmbiguousError, ...]] = ()
+    #: The keys of the venue's success envelope (empty: the payload is the whole body).
+    envelope_keys: ClassVar[frozenset[str]] = frozenset()
+    #: The envelope key that holds the payload (``None``: no envelope).
+    payload_key: ClassVar[str | None] = None
+    #: The venue's default client-order-id rule per market kind (``"spot"``, ``"swap"``).
+    client_id_defaults: ClassVar[Mapping[str, ClientIdRule]] = {
+        "spot": ClientIdRule.OPEN_ONLY,
+        "swap": ClientIdRule.OPEN_ONLY,
+    }
+
     def __init__(self, engine: Engine, accounts: AccountDirectory) -> None:
         self.engine = engine
         self.accounts = accounts
         self.rate_limits = RateLimitBook()
         """The usage of the venue's published rate limits (its settings are the simulator's)."""
+        self.lookup_lag: float = 0.0
+        """Seconds before a new order, and its fills, show in any query of this venue
+        (lookups by id or client id, open and historical order lists, fills); until then the
+        venue answers as for an order it does not know. 0: off."""
+        for kind, rule in self.client_id_defaults.items():
+            engine.set_client_id_rule(self.name, rule, kind)
+
+    # ---- client order ids ------------------------------------------------------------------
+
+    @property
+    def client_id_rules(self) -> dict[str, ClientIdRule]:
+        """The rule this venue applies to client order ids, per market kind."""
+        return {kind: self.engine.client_id_rule(self.name, kind) for kind in ("spot", "swap")}
+
+    def set_client_id_rule(self, rule: ClientIdRule | str, kind: str | None = None) -> None:
+        """Change this venue's client-order-id rule (``kind``: ``"spot"``, ``"swap"``, or
+        ``None`` for both)."""
+        self.engine.set_client_id_rule(self.name, rule, kind)
+
+    # ---- queries -----------------------------------------------------------------------------
+
+    def query_account(self, account: Account, operation: str) -> Account:
+        """The account a request of ``operation`` is answered from: under
+        :attr:`lookup_lag`, a query sees neither the orders placed less than that long ago nor
+        their fills. Everything else (placing, cancelling, balances) sees the real account."""
+        if self.lookup_lag > 0 and operation in Operation.ORDER_QUERIES:
+            return self.engine.lookup_view(account, round(self.lookup_lag * 1000))
+        return account
+
+    # ---- what fault injection needs ------------------------------------------------------------
+
+    def error_body(self, code: int | str, message: str) -> Any:
+        """An error answer in the venue's envelope (override: the default is Binance-like)."""
+        return {"code": code, "msg": message}
+
+    def is_success(self, status: int, body: Any) -> bool:
+        """Whether an answer is one the venue means as success (override for venues that
+        answer errors with HTTP 200)."""
+        return 200 <= status < 300
+
+    def market_id_families(self) -> list[list[str]]:
+        """The venue's market ids, one list per family whose ids may stand in for each other
+        (spot pairs, perpetuals); ``Mutation.OTHER_SYMBOL`` swaps within a family."""
+        return []
 
     @classmethod
     def environments(cls) -> frozenset[str]:

@@ -62,6 +62,35 @@ Futures trigger orders go to ``/fapi/v1/algoOrder`` (ccxt 4.5.90 sends ``algoTyp
 one triggers, a regular order with a new ``orderId`` (``actualOrderId``) and the same client id
 does the work, and the algo order reports ``TRIGGERED`` then ``FINISHED``.
 
+Recent orders: ``GET /api/v3/allOrders`` (spot) and ``GET /fapi/v1/allOrders`` (USDⓈ-M,
+regular orders only) list an account's orders of one symbol in the query shape, oldest first,
+honouring ``orderId`` (from that id on), ``startTime`` / ``endTime`` and ``limit`` (default 500,
+at most 1000); without any of them, the most recent orders (futures: of the last 7 days).
+
+Client order ids follow Binance's documented rule for both spot and USDⓈ-M (``newClientOrderId``
+"a unique id among open orders"): refused only while an open order uses it (-2010 "Duplicate
+order sent." spot, -4116 futures), so a filled order's id can be used again and both orders
+exist; a lookup by ``origClientOrderId`` then finds the most recent of them.
+
+Clock: a signed request is refused with -1021 when ``timestamp >= server time + 1000`` ("1000ms
+ahead") or ``server time - timestamp > recvWindow`` (default 5000, at most 60000), the check
+Binance documents for spot and futures ("Timing security").
+
+Ambiguous errors (``Fault.ERROR_AFTER``; Binance's "10xx - General Server or Network issues",
+developers.binance.com spot errors and USDⓈ-M error codes). Binance documents that with HTTP 5XX
+"the execution status is UNKNOWN and could have been a success", and -1006/-1007 say so in their
+messages. HTTP statuses: -1008 arrives with 503 (seen from ``fapi/v1/order`` in the wild, e.g.
+banbox/banbot#114); the others' are assumed (500; 408 for -1007, the timeout):
+
+* -1000 "An unknown error occurred while processing the request." (500)
+* -1007 "Timeout waiting for response from backend server. Send status unknown; execution
+  status unknown." (408)
+* -1008 "Server is currently overloaded with other requests. Please try again in a few
+  minutes." (503)
+* -1006 "An unexpected response was received from the message bus. Execution status
+  unknown." (500)
+* -1001 "Internal error; unable to process your request. Please try again." (500)
+
 JSON types follow Binance: prices and quantities are strings; ids, times and counts are numbers.
 """
 
@@ -103,6 +132,7 @@ from exchlayer.testing.simulator.engine import (
 )
 from exchlayer.testing.simulator.ratelimit import Charge, Limit, Penalty, Quota, Refusal, Usage
 from exchlayer.testing.simulator.venues import (
+    AmbiguousError,
     Operation,
     VenueModule,
     VenueRequest,
@@ -231,6 +261,9 @@ _FUTURES_RATE_LIMITS = _rate_limit_info(
 )
 _DEFAULT_RECV_WINDOW = 5000
 _MAX_RECV_WINDOW = 60000
+_AHEAD_LIMIT_MS = 1000  # a timestamp this far ahead of the server clock is refused
+_ALL_ORDERS_LIMIT = (500, 1000)  # default, maximum
+_FUTURES_HISTORY_MS = 7 * 86_400_000
 
 
 @dataclass(frozen=True)
@@ -374,6 +407,34 @@ class BinanceVenue(VenueModule):
         swap_taker=Decimal("0.0005"),
     )
 
+    # no envelope: a success answer is the payload itself (errors are told by HTTP status)
+    envelope_keys: ClassVar[frozenset[str]] = frozenset()
+    payload_key: ClassVar[str | None] = None
+    ambiguous_errors: ClassVar[tuple[AmbiguousError, ...]] = (
+        AmbiguousError(-1000, "An unknown error occurred while processing the request.", 500),
+        AmbiguousError(
+            -1007,
+            "Timeout waiting for response from backend server. Send status unknown; "
+            "execution status unknown.",
+            408,
+        ),
+        AmbiguousError(
+            -1008,
+            "Server is currently overloaded with other requests. Please try again in a few "
+            "minutes.",
+            503,
+        ),
+        AmbiguousError(
+            -1006,
+            "An unexpected response was received from the message bus. Execution status "
+            "unknown.",
+            500,
+        ),
+        AmbiguousError(
+            -1001, "Internal error; unable to process your request. Please try again.", 500
+        ),
+    )
+
     _routes: ClassVar[dict[tuple[str, str, str], _Endpoint]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -388,6 +449,9 @@ class BinanceVenue(VenueModule):
         self._info_cache: dict[tuple[str, str], dict[str, Any]] = {}
         self._depth_cache: dict[tuple[str, str, int], tuple[int, str]] = {}
         self._cancel_ids = 0
+
+    def market_id_families(self) -> list[list[str]]:
+        return [list(self._ids[_SPOT]), list(self._ids[_USDM])]
 
     # ---- dispatch ------------------------------------------------------------------------
 
@@ -420,7 +484,9 @@ class BinanceVenue(VenueModule):
             return self._refused(refusal, surface, endpoint)
         try:
             if endpoint.private:
-                call.account = self._authenticate(request, call.params)
+                call.account = self.query_account(
+                    self._authenticate(request, call.params), endpoint.operation
+                )
             data = endpoint.handler(self, call)
             status = 200
         except _BinanceError as exc:
@@ -508,7 +574,7 @@ class BinanceVenue(VenueModule):
             raise _BinanceError(-1131, "recvWindow must be less than 60000")
         now = self.engine.now_ms()
         timestamp = int(raw_ts)
-        if timestamp >= now + 1000:
+        if timestamp >= now + _AHEAD_LIMIT_MS:
             raise _BinanceError(
                 -1021, "Timestamp for this request was 1000ms ahead of the server's time."
             )
@@ -546,7 +612,9 @@ class BinanceVenue(VenueModule):
             return _filter_error(exc, futures)
         if isinstance(exc, InvalidOrderRequest):
             return _BinanceError(-1102, str(exc))
-        return _BinanceError(-1000, f"An unknown error occured while processing the request. {exc}")
+        return _BinanceError(
+            -1000, f"An unknown error occurred while processing the request. {exc}", 500
+        )
 
     # ---- symbols -------------------------------------------------------------------------------
 
@@ -996,20 +1064,24 @@ class BinanceVenue(VenueModule):
             )
         return order_id, client_id
 
+    def _find(self, call: _Call, inst: Instrument) -> Order:
+        """An order by ``orderId`` or ``origClientOrderId`` (the most recent one using it)."""
+        order_id, client_id = self._order_lookup(call)
+        return self.engine.get_order(
+            call.acct,
+            order_id=order_id,
+            client_order_id=client_id,
+            symbol=inst.symbol,
+            pick="newest",
+        )
+
     def _spot_get_order(self, call: _Call) -> dict[str, Any]:
         inst = self._inst(call)
-        order_id, client_id = self._order_lookup(call)
-        order = self.engine.get_order(
-            call.acct, order_id=order_id, client_order_id=client_id, symbol=inst.symbol
-        )
-        return self._spot_order(inst, order, view="query")
+        return self._spot_order(inst, self._find(call, inst), view="query")
 
     def _spot_cancel(self, call: _Call) -> dict[str, Any]:
         inst = self._inst(call)
-        order_id, client_id = self._order_lookup(call)
-        order = self.engine.cancel_order(
-            call.acct, order_id=order_id, client_order_id=client_id, symbol=inst.symbol
-        )
+        order = self.engine.cancel_order(call.acct, order_id=self._find(call, inst).id)
         self._cancel_ids += 1
         cancel_id = call.get("newClientOrderId") or _id22(("cancel", order.id, self._cancel_ids))
         return {
@@ -1038,6 +1110,43 @@ class BinanceVenue(VenueModule):
             self._spot_order(self.engine.instrument(o.symbol), o, view="query")
             for o in orders
             if o.kind == "spot"
+        ]
+
+    def _recent_orders(self, call: _Call, inst: Instrument, kind: str) -> list[Order]:
+        """``allOrders``: the account's orders of one symbol, oldest first (Binance's rules for
+        ``orderId``, ``startTime``, ``endTime`` and ``limit``)."""
+        order_id = call.integer("orderId")
+        start, end = call.integer("startTime"), call.integer("endTime")
+        default, maximum = _ALL_ORDERS_LIMIT
+        limit = min(max(call.integer("limit") or default, 1), maximum)
+        if start is None and end is None and order_id is None and kind == "swap":
+            start = self.engine.now_ms() - _FUTURES_HISTORY_MS
+        orders = [
+            o
+            for o in call.acct.orders.values()
+            if o.symbol == inst.symbol
+            and o.kind == kind
+            and not o.spawn_on_trigger
+            and (order_id is None or o.id >= order_id)
+            and (start is None or o.created_ms >= start)
+            and (end is None or o.created_ms <= end)
+        ]
+        orders.sort(key=lambda o: o.id)
+        from_start = order_id is not None or call.integer("startTime") is not None
+        return orders[:limit] if from_start else orders[-limit:]
+
+    def _spot_all_orders(self, call: _Call) -> list[dict[str, Any]]:
+        inst = self._inst(call)
+        return [
+            self._spot_order(inst, o, view="query")
+            for o in self._recent_orders(call, inst, "spot")
+        ]
+
+    def _futures_all_orders(self, call: _Call) -> list[dict[str, Any]]:
+        inst = self._inst(call)
+        return [
+            self._futures_order(inst, o, query=True)
+            for o in self._recent_orders(call, inst, "swap")
         ]
 
     def _my_trades(self, call: _Call) -> list[dict[str, Any]]:
@@ -1245,20 +1354,14 @@ class BinanceVenue(VenueModule):
 
     def _futures_get_order(self, call: _Call) -> dict[str, Any]:
         inst = self._inst(call)
-        order_id, client_id = self._order_lookup(call)
-        order = self.engine.get_order(
-            call.acct, order_id=order_id, client_order_id=client_id, symbol=inst.symbol
-        )
+        order = self._find(call, inst)
         if order.spawn_on_trigger:
             raise UnknownOrder("algo orders are queried on /fapi/v1/algoOrder")
         return self._futures_order(inst, order, query=True)
 
     def _futures_cancel(self, call: _Call) -> dict[str, Any]:
         inst = self._inst(call)
-        order_id, client_id = self._order_lookup(call)
-        order = self.engine.get_order(
-            call.acct, order_id=order_id, client_order_id=client_id, symbol=inst.symbol
-        )
+        order = self._find(call, inst)
         if order.spawn_on_trigger:
             raise UnknownOrder("algo orders are cancelled on /fapi/v1/algoOrder")
         self.engine.cancel_order(call.acct, order_id=order.id)
@@ -1532,6 +1635,10 @@ def _install_routes() -> None:
     )
     _route(_SPOT, "GET", "/api/v3/myTrades", v._my_trades, op.MY_TRADES, private=True, weight=20)
     _route(
+        _SPOT, "GET", "/api/v3/allOrders", v._spot_all_orders, op.ORDER_HISTORY, private=True,
+        weight=20,
+    )
+    _route(
         _SPOT,
         "GET",
         "/sapi/v1/capital/config/getall",
@@ -1597,6 +1704,10 @@ def _install_routes() -> None:
         weight=_many_weight(1, 40),
     )
     _route(_USDM, "GET", f"{f}/userTrades", v._my_trades, op.MY_TRADES, private=True, weight=5)
+    _route(
+        _USDM, "GET", f"{f}/allOrders", v._futures_all_orders, op.ORDER_HISTORY, private=True,
+        weight=5,
+    )
     _route(_USDM, "POST", f"{f}/algoOrder", v._algo_new, op.CREATE_ORDER, private=True)
     _route(_USDM, "GET", f"{f}/algoOrder", v._algo_get, op.FETCH_ORDER, private=True)
     _route(_USDM, "DELETE", f"{f}/algoOrder", v._algo_cancel, op.CANCEL_ORDER, private=True)

@@ -16,7 +16,9 @@ Signing (every private request): all parameters plus ``timestamp``, key-sorted `
 *without* percent-encoding, hex HMAC-SHA256 with the secret; the URL carries the percent-encoded
 form plus ``&signature=``; the key travels in ``X-BX-APIKEY``. POST and DELETE carry everything
 in the query string. The server unquotes the query before ``signature`` and recomputes; a request
-older than ``recvWindow`` (default 5000 ms) or more than 1 s in the future is refused.
+is refused when ``timestamp >= server time + 1000`` or ``server time - timestamp > recvWindow``
+(default 5000 ms): the shape of Binance's rule, which BingX's "timing security" section
+describes (its own limits: 1 s ahead, ``recvWindow`` behind).
 
 BingX answers errors with HTTP 200 and ``{"code": <int>, "msg": "...", "data": {}}``; success is
 ``code`` 0. The bodies below (codes and messages from BingX's API documentation) and the ccxt
@@ -70,6 +72,25 @@ the swap ``clientOrderID`` takes 1-40 characters and is stored lower-cased, as B
 lookups accept ``clientOrderID`` or ``clientOrderId`` and treat ``orderId=None`` (what ccxt sends
 with a client id) as absent.
 
+Recent orders: spot ``GET spot/v1/trade/historyOrders`` (finished orders; ``startTime``,
+``endTime``, ``orderId``, ``pageIndex``, ``pageSize`` at most 100; ``data.orders``), swap
+``GET swap/v2/trade/allOrders`` (finished orders, what ccxt 4.5.90's ``fetch_closed_orders`` and
+``fetch_canceled_and_closed_orders`` call) and ``GET swap/v1/trade/fullOrder`` (orders of every
+status, ``fetch_orders``), both with ``startTime``, ``endTime``, ``orderId`` and ``limit``
+(default 500, at most 1000). Newest first; ``Operation.ORDER_HISTORY``.
+
+Client order ids: BingX's order-placement parameters say "different orders cannot use the same
+clientOrderID" (spot ``newClientOrderId`` and swap ``clientOrderID``), so both markets default to
+``ClientIdRule.LIFETIME``: an id is refused (101481) while any order with it is remembered, open
+or finished. (BingX promises lookups by client id for 2 hours only; how long it refuses a used id
+is not documented, and the simulator never forgets.) Under another rule, a lookup by client id
+finds the open order with it, else the newest.
+
+Ambiguous errors (``Fault.ERROR_AFTER``), HTTP 200 with the code in the body like every BingX
+error: 100500 "Internal system error", 109500 and 100410 "The current system is busy, please try
+again later" (codes and messages from ccxt 4.5.90's BingX table, which maps all three to
+OperationFailed).
+
 JSON types follow BingX: order ids and times are numbers; spot market data (symbols, 24h ticker)
 carries JSON numbers; everything else (balances, orders, fills, swap market data) strings.
 """
@@ -79,7 +100,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -89,6 +110,7 @@ from urllib.parse import unquote
 from exchlayer.testing.simulator.engine import (
     ZERO,
     Account,
+    ClientIdRule,
     DuplicateClientOrderId,
     EngineError,
     ExpireReason,
@@ -113,6 +135,7 @@ from exchlayer.testing.simulator.engine import (
 )
 from exchlayer.testing.simulator.ratelimit import Charge, Limit, Penalty, Quota, Refusal, Usage
 from exchlayer.testing.simulator.venues import (
+    AmbiguousError,
     Operation,
     VenueModule,
     VenueRequest,
@@ -131,6 +154,9 @@ _HOST_SURFACES: dict[str, frozenset[str]] = {
 }
 
 _DEFAULT_RECV_WINDOW = 5000
+_AHEAD_LIMIT_MS = 1000  # a timestamp this far ahead of the server clock is refused
+_SWAP_HISTORY_LIMIT = (500, 1000)  # default, maximum
+_SPOT_HISTORY_PAGE = (100, 100)
 # Published REST limits (bingx-api.github.io "Rate limit", and BingX's API rate-limit notice of
 # 2025-10-16): per IP, the market data of spot and swap together 500 requests per 10 s and 1000
 # per minute; the account interfaces 2000 per 10 s together and 300 per 10 s each; per UID, each
@@ -283,6 +309,20 @@ class BingXVenue(VenueModule):
         swap_taker=Decimal("0.0005"),
     )
 
+    ambiguous_errors: ClassVar[tuple[AmbiguousError, ...]] = (
+        AmbiguousError(100500, "Internal system error", 200),
+        AmbiguousError(109500, "The current system is busy, please try again later", 200),
+        AmbiguousError(100410, "The current system is busy, please try again later", 200),
+    )
+    envelope_keys: ClassVar[frozenset[str]] = frozenset(
+        {"code", "msg", "debugMsg", "timestamp", "data"}
+    )
+    payload_key: ClassVar[str | None] = "data"
+    client_id_defaults: ClassVar[Mapping[str, ClientIdRule]] = {
+        "spot": ClientIdRule.LIFETIME,
+        "swap": ClientIdRule.LIFETIME,
+    }
+
     _routes: ClassVar[dict[tuple[str, str], _Endpoint]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -296,6 +336,15 @@ class BingXVenue(VenueModule):
                 self._ids[_SWAP][market_id] = inst
             else:
                 self._ids[_CSWAP][market_id] = inst
+
+    def error_body(self, code: int | str, message: str) -> Any:
+        return {"code": code, "msg": message, "data": {}}
+
+    def is_success(self, status: int, body: Any) -> bool:
+        return 200 <= status < 300 and isinstance(body, dict) and body.get("code") == 0
+
+    def market_id_families(self) -> list[list[str]]:
+        return [list(self._ids[_SPOT]), list(self._ids[_SWAP])]
 
     # ---- dispatch ------------------------------------------------------------------------
 
@@ -341,7 +390,9 @@ class BingXVenue(VenueModule):
         headers = _usage_headers(usage)
         try:
             if endpoint.private:
-                call.account = self._authenticate(request, call.params)
+                call.account = self.query_account(
+                    self._authenticate(request, call.params), endpoint.operation
+                )
             data = endpoint.handler(self, call)
         except _BingXError as exc:
             return VenueResponse.json(
@@ -413,7 +464,7 @@ class BingXVenue(VenueModule):
         if (
             not raw_ts.isdigit()
             or not raw_window.isdigit()
-            or int(raw_ts) > now + 1000
+            or int(raw_ts) >= now + _AHEAD_LIMIT_MS
             or now - int(raw_ts) > int(raw_window)
         ):
             raise _BingXError(
@@ -835,6 +886,53 @@ class BingXVenue(VenueModule):
         selected = selected[:limit] if from_id is not None else selected[-limit:]
         return {"fills": [_spot_fill(inst, t) for t in selected]}
 
+    def _history(
+        self, call: _Call, inst: Instrument | None, kind: str, *, finished: bool
+    ) -> list[Order]:
+        """The account's orders of ``kind`` (finished ones only when ``finished``), newest
+        first, filtered by ``orderId`` (that order), ``startTime`` and ``endTime``."""
+        order_id = call.integer("orderId")
+        start, end = call.integer("startTime"), call.integer("endTime")
+        return [
+            o
+            for o in reversed(call.acct.orders.values())
+            if o.kind == kind
+            and (inst is None or o.symbol == inst.symbol)
+            and (not finished or not o.is_open)
+            and (order_id is None or o.id == order_id)
+            and (start is None or o.created_ms >= start)
+            and (end is None or o.created_ms <= end)
+        ]
+
+    def _spot_history(self, call: _Call) -> dict[str, Any]:
+        inst = self._instrument(call, required=False)
+        default, maximum = _SPOT_HISTORY_PAGE
+        size = min(max(call.integer("pageSize") or default, 1), maximum)
+        page = max(call.integer("pageIndex") or 1, 1)
+        orders = self._history(call, inst, "spot", finished=True)[(page - 1) * size : page * size]
+        return {
+            "orders": [
+                self._spot_order(self.engine.instrument(o.symbol), o, call.acct) for o in orders
+            ]
+        }
+
+    def _swap_orders(self, call: _Call, *, finished: bool) -> dict[str, Any]:
+        inst = self._instrument(call, required=False)
+        default, maximum = _SWAP_HISTORY_LIMIT
+        limit = min(max(call.integer("limit") or default, 1), maximum)
+        orders = self._history(call, inst, "swap", finished=finished)[:limit]
+        return {
+            "orders": [
+                self._swap_order(self.engine.instrument(o.symbol), o, call.acct) for o in orders
+            ]
+        }
+
+    def _swap_all_orders(self, call: _Call) -> dict[str, Any]:
+        return self._swap_orders(call, finished=True)
+
+    def _swap_full_orders(self, call: _Call) -> dict[str, Any]:
+        return self._swap_orders(call, finished=False)
+
     # ---- swap private -------------------------------------------------------------------------
 
     def _swap_balance(self, call: _Call) -> list[dict[str, Any]]:
@@ -1164,12 +1262,15 @@ def _install_routes() -> None:
     spot("POST", f"{o}/spot/v1/trade/cancel", v._spot_cancel, op.CANCEL_ORDER, 5)
     spot("GET", f"{o}/spot/v1/trade/openOrders", v._spot_open_orders, op.OPEN_ORDERS, 10)
     spot("GET", f"{o}/spot/v1/trade/myTrades", v._spot_my_trades, op.MY_TRADES, 5)
+    spot("GET", f"{o}/spot/v1/trade/historyOrders", v._spot_history, op.ORDER_HISTORY, 10)
     swap("GET", f"{o}/swap/v3/user/balance", v._swap_balance, op.BALANCE, 5)
     swap("POST", f"{o}/swap/v2/trade/order", v._swap_new_order, op.CREATE_ORDER, 10)
     swap("GET", f"{o}/swap/v2/trade/order", v._swap_query, op.FETCH_ORDER, 5)
     swap("DELETE", f"{o}/swap/v2/trade/order", v._swap_cancel, op.CANCEL_ORDER, 5)
     swap("GET", f"{o}/swap/v2/trade/openOrders", v._swap_open_orders, op.OPEN_ORDERS, 5)
     swap("GET", f"{o}/swap/v2/trade/allFillOrders", v._swap_fills, op.MY_TRADES, 5)
+    swap("GET", f"{o}/swap/v2/trade/allOrders", v._swap_all_orders, op.ORDER_HISTORY, 5)
+    swap("GET", f"{o}/swap/v1/trade/fullOrder", v._swap_full_orders, op.ORDER_HISTORY, 5)
     swap("GET", f"{o}/swap/v2/user/positions", v._positions, op.POSITIONS, 5)
     swap("POST", f"{o}/swap/v2/trade/leverage", v._set_leverage, op.LEVERAGE, 5)
 

@@ -81,6 +81,23 @@ numbers, spot book levels strings; order ids are strings. Plan (trigger) orders 
 and endpoints: once one triggers, a regular order with a new id does the work and
 ``plan-sub-order`` names it. Like Bitget, a plan order triggers when the price reaches the trigger
 price from the side it was on when the order was placed (so a buy below the market waits for a dip).
+Recent orders: ``GET spot/trade/history-orders`` and ``GET mix/order/orders-history`` list
+finished orders, newest first, honouring ``startTime``, ``endTime`` (ms), ``idLessThan`` and
+``limit`` (at most 100) (``Operation.ORDER_HISTORY``).
+
+Client order ids: Bitget's place-order documents ``clientOid`` as idempotent for 6 hours "only
+valid when orders are unfilled", so both markets default to ``ClientIdRule.OPEN_ONLY`` (40786
+while an open order uses it; the 6-hour bound is not modelled). A lookup by clientOid finds the
+newest order with it.
+
+Clock: ``ACCESS-TIMESTAMP`` may be at most 30 s from the server clock either way (40008; tests may
+narrow ``timestamp_window_ms``).
+
+Ambiguous errors (``Fault.ERROR_AFTER``), from Bitget's common error-code table: 40015 "System is
+abnormal, please try again later" and 40010 "Request timed out" (HTTP 400 like Bitget's other
+error bodies: assumed). ccxt 4.5.90 maps 40015 to ExchangeError and 40010 to
+AuthenticationError (its table's comment calls it "sign signature error").
+
 Simulator limits: futures are cross margin and one-way position mode only (``marginMode=isolated``
 and ``tradeSide`` are refused); a spot plan market buy by ``planType=total`` is converted to a base
 amount at its trigger price when placed.
@@ -128,6 +145,7 @@ from exchlayer.testing.simulator.engine import (
 )
 from exchlayer.testing.simulator.ratelimit import Charge, Limit, Quota
 from exchlayer.testing.simulator.venues import (
+    AmbiguousError,
     Operation,
     VenueModule,
     VenueRequest,
@@ -320,6 +338,13 @@ class BitgetVenue(VenueModule):
         swap_taker=Decimal("0.0006"),
     )
 
+    ambiguous_errors: ClassVar[tuple[AmbiguousError, ...]] = (
+        AmbiguousError("40015", "System is abnormal, please try again later", 400),
+        AmbiguousError("40010", "Request timed out", 400),
+    )
+    envelope_keys: ClassVar[frozenset[str]] = frozenset({"code", "msg", "requestTime", "data"})
+    payload_key: ClassVar[str | None] = "data"
+
     _routes: ClassVar[dict[tuple[str, str], _Endpoint]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -341,6 +366,16 @@ class BitgetVenue(VenueModule):
     def environments(cls) -> frozenset[str]:
         # one host serves both: the PAPTRADING header picks the environment
         return frozenset({LIVE, DEMO})
+
+    def error_body(self, code: int | str, message: str) -> Any:
+        return {"code": str(code), "msg": message, "requestTime": self.engine.now_ms(),
+                "data": None}
+
+    def is_success(self, status: int, body: Any) -> bool:
+        return 200 <= status < 300 and isinstance(body, dict) and body.get("code") == "00000"
+
+    def market_id_families(self) -> list[list[str]]:
+        return [list(self._spot), list(self._perps)]
 
     # ---- dispatch ------------------------------------------------------------------------
 
@@ -370,7 +405,9 @@ class BitgetVenue(VenueModule):
         try:
             call = _Call(request, _parameters(request), environment)
             if endpoint.private:
-                call.account = self._authenticate(request, environment)
+                call.account = self.query_account(
+                    self._authenticate(request, environment), endpoint.operation
+                )
             data = endpoint.handler(self, call)
         except _BitgetError as exc:
             return self._error(exc, now, endpoint)
@@ -986,6 +1023,17 @@ class BitgetVenue(VenueModule):
             if o.kind == "spot" and not o.spawn_on_trigger
         ]
 
+    @staticmethod
+    def _in_window(call: _Call, order: Order) -> bool:
+        """``startTime`` / ``endTime`` (ms, on the creation time) and ``idLessThan``."""
+        start, end = call.integer("startTime"), call.integer("endTime")
+        before = call.integer("idLessThan")
+        return (
+            (start is None or order.created_ms >= start)
+            and (end is None or order.created_ms <= end)
+            and (before is None or order.id < before)
+        )
+
     def _spot_history(self, call: _Call) -> list[dict[str, Any]]:
         inst = self._spot_inst(call, required=False)
         limit = min(call.integer("limit") or 100, 100)
@@ -996,6 +1044,7 @@ class BitgetVenue(VenueModule):
             and not o.spawn_on_trigger
             and not o.is_open
             and (inst is None or o.symbol == inst.symbol)
+            and self._in_window(call, o)
         ]
         return [self._spot_order(call.acct, o) for o in closed[:limit]]
 
@@ -1348,6 +1397,7 @@ class BitgetVenue(VenueModule):
             and (inst is None or o.symbol == inst.symbol)
             and (order_id is None or str(o.id) == order_id)
             and (client_oid is None or self._venue_oid(o) == client_oid)
+            and (open_ or self._in_window(call, o))
         ][:limit]
         rows = [
             self._mix_plan(o) if plan else self._mix_order(call.acct, o, state_key="status")
@@ -1694,7 +1744,7 @@ def _install_routes() -> None:
 
     spot_20("GET", f"{spot}/trade/orderInfo", v._spot_order_info, op.FETCH_ORDER)
     spot_20("GET", f"{spot}/trade/unfilled-orders", v._spot_unfilled, op.OPEN_ORDERS)
-    spot_20("GET", f"{spot}/trade/history-orders", v._spot_history, op.OTHER)
+    spot_20("GET", f"{spot}/trade/history-orders", v._spot_history, op.ORDER_HISTORY)
     spot_20("GET", f"{spot}/trade/current-plan-order", v._spot_plan_current, op.OPEN_ORDERS)
     spot_20("GET", f"{spot}/trade/history-plan-order", v._spot_plan_history, op.FETCH_ORDER)
     spot_20("GET", f"{spot}/trade/plan-sub-order", v._spot_plan_sub, op.FETCH_ORDER)
@@ -1714,7 +1764,9 @@ def _install_routes() -> None:
     )
     _route("GET", f"{mix}/order/detail", v._mix_detail, op.FETCH_ORDER, private=True)
     _route("GET", f"{mix}/order/orders-pending", v._mix_pending, op.OPEN_ORDERS, private=True)
-    _route("GET", f"{mix}/order/orders-history", v._mix_history, op.OTHER, private=True)
+    _route(
+        "GET", f"{mix}/order/orders-history", v._mix_history, op.ORDER_HISTORY, private=True
+    )
     _route(
         "GET",
         f"{mix}/order/orders-plan-pending",

@@ -61,6 +61,27 @@ Error bodies are ``{"label": ..., "message": ...}``; the ccxt 4.5.90 exception e
 [1] exchlayer's Gate adapter refines these: REQUEST_EXPIRED is ``ClockSkew``; the "already
     finished" labels are ``OrderNotFound`` (there is no open order to cancel).
 
+Clock: ``Timestamp`` may be at most 60 s (Gate: "the gap ... cannot exceed 60 seconds") from
+the server clock either way; a new spot or futures order also honours ``X-Gate-Exptime`` (ms):
+received after it, it is refused.
+
+Recent orders: ``GET spot/orders?status=finished`` (``from``/``to`` in seconds, ``page``,
+``limit``) and ``GET futures/usdt/orders_timerange`` (``contract``, ``from``, ``to``, ``limit``,
+``offset``; what ccxt 4.5.90's ``fetch_closed_orders`` calls for swaps with ``since``) list
+finished orders, newest first; ``futures/usdt/orders?status=finished`` lists them without a time
+range. These are ``Operation.ORDER_HISTORY``; ``status=open`` lists are ``OPEN_ORDERS``.
+
+Client order ids (``text``): Gate documents the format (``t-`` then at most 28 characters) but
+no uniqueness rule, so the default is ``ClientIdRule.NONE`` (an assumption: nothing in Gate's
+documentation says a second order with the same text is refused). Under another rule a refused
+text answers INVALID_PARAM_VALUE "invalid argument: text ... is in use" (the simulator's choice:
+Gate documents no label for it).
+
+Ambiguous errors (``Fault.ERROR_AFTER``): the "Server errors" of Gate's APIv4 label list,
+INTERNAL and SERVER_ERROR "Internal server error" and TOO_BUSY "Server is too busy at the
+moment" (HTTP 500, 500 and 503: the statuses are assumed); ccxt 4.5.90 maps all three to
+ExchangeNotAvailable.
+
 JSON types follow Gate: spot ids are strings, futures and price-order ids numbers; prices and spot
 amounts are strings; contract sizes are integers; futures times are float seconds.
 """
@@ -71,7 +92,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, ClassVar
@@ -80,6 +101,8 @@ from urllib.parse import parse_qsl, unquote
 from exchlayer.testing.simulator.engine import (
     ZERO,
     Account,
+    ClientIdRule,
+    DuplicateClientOrderId,
     EngineError,
     ExpireReason,
     FeeSchedule,
@@ -104,6 +127,7 @@ from exchlayer.testing.simulator.engine import (
 )
 from exchlayer.testing.simulator.ratelimit import Charge, Limit, Quota, Refusal, Usage
 from exchlayer.testing.simulator.venues import (
+    AmbiguousError,
     Operation,
     VenueModule,
     VenueRequest,
@@ -297,6 +321,19 @@ class GateVenue(VenueModule):
         swap_taker=Decimal("0.0005"),
     )
 
+    # no envelope: a success answer is the payload itself (errors are told by HTTP status)
+    envelope_keys: ClassVar[frozenset[str]] = frozenset()
+    payload_key: ClassVar[str | None] = None
+    ambiguous_errors: ClassVar[tuple[AmbiguousError, ...]] = (
+        AmbiguousError("SERVER_ERROR", "Internal server error", 500),
+        AmbiguousError("INTERNAL", "Internal server error", 500),
+        AmbiguousError("TOO_BUSY", "Server is too busy at the moment", 503),
+    )
+    client_id_defaults: ClassVar[Mapping[str, ClientIdRule]] = {
+        "spot": ClientIdRule.NONE,
+        "swap": ClientIdRule.NONE,
+    }
+
     _routes: ClassVar[list[_Route]] = []
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -321,7 +358,20 @@ class GateVenue(VenueModule):
                 self._by_symbol[inst.symbol] = contract
         self._state = _State()
 
+    def error_body(self, code: int | str, message: str) -> Any:
+        return {"label": code, "message": message}
+
+    def market_id_families(self) -> list[list[str]]:
+        return [list(self._pairs), [c.name for c in self._by_symbol.values()]]
+
     # ---- dispatch ------------------------------------------------------------------------
+
+    @staticmethod
+    def _operation(route: _Route, request: VenueRequest) -> str:
+        """Order lists serve open and finished orders: ``status=finished`` is history."""
+        if route.operation == Operation.OPEN_ORDERS and request.query.get("status") == "finished":
+            return Operation.ORDER_HISTORY
+        return route.operation
 
     async def handle(self, request: VenueRequest) -> VenueResponse:
         route, args = self._match(request)
@@ -346,9 +396,10 @@ class GateVenue(VenueModule):
         usage, refusal = self._charge(request, route, call)
         if refusal is not None:
             return self._refused(refusal, route)
+        operation = self._operation(route, request)
         try:
             if route.private:
-                call.account = self._authenticate(request)
+                call.account = self.query_account(self._authenticate(request), operation)
             if route.expiring:
                 self._check_expiry(request)
             data = route.handler(self, call)
@@ -359,7 +410,7 @@ class GateVenue(VenueModule):
             err = self._translate(exc, call)
             data, status = {"label": err.label, "message": err.message}, err.status
         return VenueResponse.json(
-            data, status, operation=route.operation, private=route.private,
+            data, status, operation=operation, private=route.private,
             headers=_usage_headers(usage, request.received_ms, None),
         )
 
@@ -402,7 +453,7 @@ class GateVenue(VenueModule):
 
     def classify(self, request: VenueRequest) -> str:
         route, _ = self._match(request)
-        return Operation.UNKNOWN if route is None else route.operation
+        return Operation.UNKNOWN if route is None else self._operation(route, request)
 
     def _match(self, request: VenueRequest) -> tuple[_Route | None, dict[str, str]]:
         path = unquote(request.path)
@@ -470,6 +521,8 @@ class GateVenue(VenueModule):
             return _GateError("INVALID_CURRENCY_PAIR", "Invalid currency pair")
         if isinstance(exc, UnknownOrder):
             return _not_found()
+        if isinstance(exc, DuplicateClientOrderId):
+            return _invalid("text is in use by another order")
         if isinstance(exc, InsufficientMargin) or (
             futures and isinstance(exc, InsufficientBalance)
         ):
@@ -864,6 +917,7 @@ class GateVenue(VenueModule):
             quote_amount=quote_amount,
             time_in_force=_TIFS[tif_raw],
             post_only=tif_raw == "poc",
+            client_order_id=text,
         )
         order = self.engine.place_order(call.acct, req)
         order.extra.update(_gate_text=text or _SPOT_SOURCE, _gate_tif=tif_raw, _gate_type=kind)
@@ -1002,9 +1056,14 @@ class GateVenue(VenueModule):
             raise _invalid("status")
         limit = min(call.integer("limit", 100), 1000)
         page = max(call.integer("page", 1), 1)
+        start, end = call.integer("from", 0), call.integer("to", 0)
         wanted_open = status == "open"
         selected = [
-            o for o in self._spot_orders(call.acct, inst) if o.is_open == wanted_open
+            o
+            for o in self._spot_orders(call.acct, inst)
+            if o.is_open == wanted_open
+            and (wanted_open or not start or o.created_ms >= start * 1000)
+            and (wanted_open or not end or o.created_ms <= end * 1000)
         ]
         selected.reverse()  # newest first
         chunk = selected[(page - 1) * limit : page * limit]
@@ -1282,6 +1341,7 @@ class GateVenue(VenueModule):
             time_in_force=_TIFS[tif_raw],
             post_only=tif_raw == "poc",
             reduce_only=reduce_only,
+            client_order_id=text,
             check_min_notional=False,  # Gate contracts have no minimum order value
         )
         return req, text or _FUTURES_SOURCE, tif_raw, close
@@ -1377,12 +1437,22 @@ class GateVenue(VenueModule):
         return self._futures_order(contract, order, call.acct)
 
     def _futures_list(self, call: _Call) -> list[dict[str, Any]]:
-        contracts = self._settle(call)
-        name = call.get("contract")
-        only = self._contract(call, name) if name else None
         status = call.require("status")
         if status not in ("open", "finished"):
             raise _invalid("status")
+        return self._futures_orders(call, open_=status == "open", start=0, end=0)
+
+    def _futures_timerange(self, call: _Call) -> list[dict[str, Any]]:
+        """``orders_timerange``: finished orders created between ``from`` and ``to`` (s)."""
+        start, end = call.integer("from", 0), call.integer("to", 0)
+        return self._futures_orders(call, open_=False, start=start, end=end)
+
+    def _futures_orders(
+        self, call: _Call, *, open_: bool, start: int, end: int
+    ) -> list[dict[str, Any]]:
+        contracts = self._settle(call)
+        name = call.get("contract")
+        only = self._contract(call, name) if name else None
         limit = min(call.integer("limit", 100), 1000)
         offset = call.integer("offset", 0)
         out = []
@@ -1394,7 +1464,9 @@ class GateVenue(VenueModule):
                 or contract is None
                 or contract.name not in contracts
                 or (only is not None and contract is not only)
-                or order.is_open != (status == "open")
+                or order.is_open != open_
+                or (start and order.created_ms < start * 1000)
+                or (end and order.created_ms > end * 1000)
             ):
                 continue
             out.append(self._futures_order(contract, order, call.acct))
@@ -1764,6 +1836,9 @@ def _install_routes() -> None:
     _route("GET", f"{f}/accounts", v._futures_accounts, op.BALANCE, private=True)
     _route("POST", f"{f}/orders", v._futures_create, op.CREATE_ORDER, private=True)
     _route("GET", f"{f}/orders", v._futures_list, op.OPEN_ORDERS, private=True)
+    _route(
+        "GET", f"{f}/orders_timerange", v._futures_timerange, op.ORDER_HISTORY, private=True
+    )
     _route("GET", f"{f}/orders/{{order_id}}", v._futures_get, op.FETCH_ORDER, private=True)
     _route(
         "DELETE", f"{f}/orders/{{order_id}}", v._futures_cancel, op.CANCEL_ORDER, private=True

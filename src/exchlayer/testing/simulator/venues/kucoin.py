@@ -80,6 +80,25 @@ Order model:
 * Not simulated: a stop order whose price is already reached is refused with 400100 (KuCoin
   would trigger it at once); ``valueQty`` futures orders; ``GTT`` time in force; margin trading.
 
+Recent orders: spot ``GET /api/v1/hf/orders/done`` (``symbol`` required; ``side``, ``type``,
+``startAt``, ``endAt``, ``lastId``, ``limit`` 20 by default and at most 100; ``{"lastId",
+"items"}``, newest first) and futures ``GET /api/v1/orders?status=done`` (paginated ``items``,
+``startAt``/``endAt``) list finished orders (``Operation.ORDER_HISTORY``); ``status=active``
+lists are ``OPEN_ORDERS``.
+
+Client order ids: KuCoin asks for a unique ``clientOid`` ("please do not initiate requests using
+the same clientOid") but enforces it only among active orders: a finished order's clientOid can
+be used again (observed and reported in Kucoin/kucoin-api-docs#468), so both markets default to
+``ClientIdRule.OPEN_ONLY``. A lookup by clientOid finds the active order, else the newest.
+
+Clock: ``KC-API-TIMESTAMP`` may be at most 5 s from the server clock either way (400002).
+
+Ambiguous errors (``Fault.ERROR_AFTER``): 500000 "Internal Server Error" (HTTP 500; KuCoin's
+HTTP error table: "We had a problem with our server. Try again later."), 408000 "Network timeout,
+please try again later" and 126038 "Third-party service call failed (internal exception)" (HTTP
+200, assumed). Codes and messages as ccxt 4.5.90's KuCoin exception table quotes them; ccxt maps
+500000 to ExchangeNotAvailable but 408000 to BadRequest and 126038 to ExchangeError.
+
 JSON types follow KuCoin: spot numbers are strings; futures sizes are integers and contract,
 position and account figures JSON numbers, while order prices and values are strings.
 """
@@ -124,6 +143,7 @@ from exchlayer.testing.simulator.engine import (
 )
 from exchlayer.testing.simulator.ratelimit import Charge, Limit, Quota, Refusal, Usage
 from exchlayer.testing.simulator.venues import (
+    AmbiguousError,
     Operation,
     VenueModule,
     VenueRequest,
@@ -376,6 +396,14 @@ class KucoinVenue(VenueModule):
         spot_fee_in_received_asset=False,
     )
 
+    ambiguous_errors: ClassVar[tuple[AmbiguousError, ...]] = (
+        AmbiguousError("500000", "Internal Server Error", 500),
+        AmbiguousError("408000", "Network timeout, please try again later", 200),
+        AmbiguousError("126038", "Third-party service call failed (internal exception)", 200),
+    )
+    envelope_keys: ClassVar[frozenset[str]] = frozenset({"code", "data"})
+    payload_key: ClassVar[str | None] = "data"
+
     _routes: ClassVar[list[_Route]] = []
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -388,7 +416,28 @@ class KucoinVenue(VenueModule):
             elif inst.settle == inst.quote:
                 self._futures[_futures_market_id(inst)] = inst
 
+    def error_body(self, code: int | str, message: str) -> Any:
+        return {"code": str(code), "msg": message}
+
+    def is_success(self, status: int, body: Any) -> bool:
+        return 200 <= status < 300 and isinstance(body, dict) and body.get("code") == _OK
+
+    def market_id_families(self) -> list[list[str]]:
+        return [list(self._spot), list(self._futures)]
+
     # ---- dispatch ------------------------------------------------------------------------
+
+    @staticmethod
+    def _operation(route: _Route, request: VenueRequest) -> str:
+        """The futures order list serves active and finished orders (``status``, default
+        ``done``): finished ones are history."""
+        if (
+            route.surface == _FUTURES
+            and route.handler is KucoinVenue._futures_list
+            and (request.query.get("status") or "done").lower() != "active"
+        ):
+            return Operation.ORDER_HISTORY
+        return route.operation
 
     async def handle(self, request: VenueRequest) -> VenueResponse:
         surface = _HOST_SURFACE.get(request.host, "")
@@ -411,10 +460,11 @@ class KucoinVenue(VenueModule):
         if refusal is not None:
             return self._refused(refusal, route, request.received_ms)
         status = 200
+        operation = self._operation(route, request)
         try:
             call = _Call(request, surface, dict(request.query), _json_body(request), params)
             if route.private:
-                call.account = self._authenticate(request)
+                call.account = self.query_account(self._authenticate(request), operation)
             data = route.handler(self, call)
             body = data.body if isinstance(data, _Envelope) else {"code": _OK, "data": data}
         except _KucoinError as exc:
@@ -425,7 +475,7 @@ class KucoinVenue(VenueModule):
         return VenueResponse.json(
             body,
             status,
-            operation=route.operation,
+            operation=operation,
             private=route.private,
             headers=_rate_headers(usages[0], request.received_ms),
         )
@@ -442,7 +492,7 @@ class KucoinVenue(VenueModule):
 
     def classify(self, request: VenueRequest) -> str:
         route, _ = self._match(_HOST_SURFACE.get(request.host, ""), request.method, request.path)
-        return Operation.UNKNOWN if route is None else route.operation
+        return Operation.UNKNOWN if route is None else self._operation(route, request)
 
     def _match(
         self, surface: str, method: str, path: str
@@ -948,6 +998,35 @@ class KucoinVenue(VenueModule):
             for o in self.engine.open_orders(acct, inst.symbol)
             if self._is_hf(o)
         ]
+
+    def _hf_done(self, call: _Call) -> dict[str, Any]:
+        """Finished HF orders of one symbol, newest first (``lastId`` pages backwards)."""
+        inst = self._spot_inst(call)
+        acct = call.acct
+        side, wire_type = call.text("side"), call.text("type")
+        start, end = call.integer("startAt"), call.integer("endAt")
+        last_id = call.integer("lastId")
+        raw_limit = call.integer("limit") or call.integer("pageSize") or 20
+        limit = min(max(raw_limit, 1), 100)
+        selected = [
+            o
+            for o in reversed(list(acct.orders.values()))
+            if self._is_hf(o)
+            and o.symbol == inst.symbol
+            and not o.is_open
+            and (side is None or o.side.value.lower() == side)
+            and (
+                wire_type is None
+                or wire_type == ("limit" if o.type.has_limit_price else "market")
+            )
+            and (start is None or o.created_ms >= start)
+            and (end is None or o.created_ms <= end)
+            and (last_id is None or o.id < last_id)
+        ][:limit]
+        return {
+            "lastId": selected[-1].id if selected else 0,
+            "items": [self._hf_order(acct, o) for o in selected],
+        }
 
     def _hf_fills(self, call: _Call) -> dict[str, Any]:
         inst = self._spot_inst(call)
@@ -1769,6 +1848,7 @@ def _install_routes() -> None:
     _route(s, "POST", hf, v._hf_new, op.CREATE_ORDER, private=True, weight=1)
     _route(s, "POST", f"{hf}/sync", v._hf_new_sync, op.CREATE_ORDER, private=True, weight=1)
     _route(s, "GET", f"{hf}/active", v._hf_active, op.OPEN_ORDERS, private=True)
+    _route(s, "GET", f"{hf}/done", v._hf_done, op.ORDER_HISTORY, private=True)
     _route(s, "GET", f"{hf}/client-order/{{clientOid}}", v._hf_get, op.FETCH_ORDER, private=True)
     _route(s, "GET", f"{hf}/{{orderId}}", v._hf_get, op.FETCH_ORDER, private=True)
     _route(

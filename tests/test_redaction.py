@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from exchlayer.connector.redaction import RedactingLogger, Redactor
+from exchlayer.redaction import RedactingLogger, Redactor
 
 
 def test_redactor_masks_known_secrets_and_signature_fields() -> None:
