@@ -9,6 +9,7 @@ import pytest
 
 import exchlayer.errors as errors
 from exchlayer.errors import (
+    ExchangeError,
     ExchangeLayerError,
     InvalidOrder,
     OrderLimitViolation,
@@ -72,3 +73,19 @@ def test_structured_fields_survive_pickling() -> None:
     assert unknown.client_order_id == "xl1"
     limited = pickle.loads(pickle.dumps(RateLimitExceeded("slow down", retry_after=2.5)))
     assert limited.retry_after == 2.5
+
+
+class _Unprintable:
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+    __str__ = __repr__
+
+
+@pytest.mark.parametrize("symbol", [123, b"BTC/USDT", ["BTC", "USDT"], _Unprintable(), ""])
+def test_str_of_an_error_never_raises_whatever_the_symbol(symbol: object) -> None:
+    error = ExchangeError("refused", exchange="binance", operation="get_ticker",
+                          symbol=symbol)  # type: ignore[arg-type]
+    text = str(error)
+    assert text.startswith("binance get_ticker") and text.endswith(": refused")
+    assert repr(error)
