@@ -8,18 +8,23 @@ from decimal import Decimal
 import pytest
 
 from exchlayer import (
+    Balance,
     BaseExchange,
     ExchangeLayerError,
     Order,
+    OrderBook,
     OrderNotFound,
     OrderSide,
     OrderStatus,
     OrderStatusUnknown,
     OrderType,
+    Position,
+    Ticker,
+    Trade,
 )
 from exchlayer.resilience import NO_RETRY, RetryPolicy
 from exchlayer.testing import Simulator, connect, held_client_order_ids
-from exchlayer.testing.simulator import Fault, Operation
+from exchlayer.testing.simulator import Fault, Mutation, Operation
 
 D = Decimal
 VENUES = ["binance", "gateio", "kucoin", "bingx", "bitget"]
@@ -166,3 +171,82 @@ async def test_clock_skew_is_resynchronised(venue_simulator: Simulator, venue: s
             "BTC/USDT", OrderType.LIMIT, OrderSide.BUY, D("0.001"), D("40000")
         )
     assert balances and order.status is OrderStatus.OPEN
+
+
+def _view(value: object) -> object:
+    """What a read returned, without times and raw payloads (they differ call to call)."""
+    if isinstance(value, list):
+        return [_view(v) for v in value]
+    if isinstance(value, Ticker):
+        return (value.symbol, value.last_price, value.bid, value.ask)
+    if isinstance(value, OrderBook):
+        return (value.symbol, value.bids, value.asks)
+    if isinstance(value, Balance):
+        return (value.currency, value.free, value.used, value.total)
+    if isinstance(value, Order):
+        return (value.id, value.symbol, value.side, value.amount, value.price, value.status)
+    if isinstance(value, Trade):
+        return (value.id, value.symbol, value.price, value.amount)
+    if isinstance(value, Position):
+        return (value.symbol, value.side, value.size, value.entry_price)
+    return value
+
+
+# An emptied list, or zeroed balances, is a real answer too ("no open orders", an empty
+# account): nothing can tell it apart. Every other rewrite must be refused or leave the data as
+# it really is.
+_UNDETECTABLE = {
+    (Operation.OPEN_ORDERS, Mutation.EMPTY), (Operation.MY_TRADES, Mutation.EMPTY),
+    (Operation.POSITIONS, Mutation.EMPTY), (Operation.BALANCE, Mutation.EMPTY),
+    (Operation.BALANCE, Mutation.ZERO),
+    (Operation.POSITIONS, Mutation.ZERO),  # every size 0: flat, as a venue lists it
+    # the position moved, whole, to another market: "none here, one there" (venues answer
+    # every market's positions; one market's are picked from them)
+    (Operation.POSITIONS, Mutation.OTHER_SYMBOL),
+}
+# each read about one market, so that another market's data can be told apart
+ONE_MARKET = {
+    **READS,
+    Operation.POSITIONS: lambda ex: ex.get_positions("BTC/USDT:USDT"),
+}
+
+
+@pytest.mark.parametrize("venue", VENUES)
+async def test_a_hostile_rewrite_of_any_answer_is_refused_or_harmless(
+    venue_simulator: Simulator, venue: str
+) -> None:
+    """Every read, under every kind of rewrite (negated, nulled, zeroed, infinite, huge,
+    another market's, duplicated keys, wrapped, truncated): an exchlayer error, or exactly what
+    the venue really holds; never other data."""
+    sim = venue_simulator
+    async with await connect(sim, venue, retry=NO_RETRY) as exchange:
+        await exchange.get_symbols()
+        await exchange.get_symbols("futures")  # type: ignore[arg-type]
+        await exchange.create_order("BTC/USDT", OrderType.LIMIT, OrderSide.BUY, D("0.001"),
+                                    D("40000"))
+        await exchange.create_order("BTC/USDT", OrderType.MARKET, OrderSide.BUY, D("0.001"))
+        await exchange.create_order("BTC/USDT:USDT", OrderType.MARKET, OrderSide.BUY,
+                                    D("0.01"))
+        truth = {op: _view(await read(exchange)) for op, read in ONE_MARKET.items()}
+        taken = []
+        for operation, read in ONE_MARKET.items():
+            for mutation in Mutation:
+                sim.faults.clear()
+                sim.faults.add(Fault.MUTATE, operation=operation, mutation=mutation)
+                got = None
+                try:
+                    got = _view(await read(exchange))
+                except ExchangeLayerError as exc:
+                    refused = type(exc).__module__
+                else:
+                    refused = None
+                if refused is not None:
+                    assert refused == "exchlayer.errors"
+                    continue
+                if (operation, mutation) in _UNDETECTABLE:
+                    continue
+                if got != truth[operation]:
+                    taken.append((operation, mutation.value, got))
+        sim.faults.clear()
+    assert sim.faults.count(Fault.MUTATE) >= len(READS) * len(Mutation)
+    assert taken == [], f"rewritten answers taken as data: {taken}"

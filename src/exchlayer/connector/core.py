@@ -84,7 +84,9 @@ __all__ = [
     "CcxtOrder",
     "OrderInDoubt",
     "as_sent",
+    "enveloped_records",
     "header_seconds",
+    "named_rows",
     "plain",
     "recv_window_ms",
 ]
@@ -222,6 +224,12 @@ def _ccxt_class(ccxt_id: str) -> type[Any]:
             raise ccxt_async.BadResponse(
                 f"{self.id} {method} {path}: expected a JSON {expected.__name__} from the "
                 f"venue, got a {type(result).__name__}"
+            )
+        holds = getattr(self, "xl_answer_holds", None)
+        if holds is not None and not holds(method, path, result):
+            raise ccxt_async.BadResponse(
+                f"{self.id} {method} {path}: the answer does not hold what this endpoint "
+                f"answers ({str(result)[:80]!r})"
             )
         if trace is not None:
             trace.answered = True
@@ -383,6 +391,9 @@ class CcxtExchange(BaseExchange):
     order_timestamp_window: ClassVar[float | None] = None
     """Seconds after which the venue refuses a signed request as too old (Binance's
     ``recvWindow``). ``None``: the venue documents no such window."""
+    position_keys: ClassVar[tuple[str, str] | None] = None
+    """The keys of the venue's own position record that name its market and hold its size: a
+    position without them (nulled, wrapped) is a malformed answer, not a flat position."""
     cancel_ignores_symbol: ClassVar[frozenset[TradeType]] = frozenset()
     """Trade types where one of the venue's cancel-by-id endpoints takes no symbol, so it would
     cancel another market's order given its id: a cancel by order id there looks the order up
@@ -519,7 +530,11 @@ class CcxtExchange(BaseExchange):
         client = _ccxt_class(ccxt_id)(self._client_config(trade_type))
         if self._is_testnet:
             self._enable_testnet(client, trade_type)
-        client.xl_json_shape = self._json_shape
+        # the answer checks a venue adds (none: nothing to call on every request)
+        if type(self)._json_shape is not CcxtExchange._json_shape:
+            client.xl_json_shape = self._json_shape
+        if type(self)._answer_holds is not CcxtExchange._answer_holds:
+            client.xl_answer_holds = self._answer_holds
         if self._rate_backend is not None:
             # ccxt awaits self.throttle(cost) before every request; one budget per venue,
             # ccxt class and environment, shared by every connector that uses the backend
@@ -681,6 +696,13 @@ class CcxtExchange(BaseExchange):
         return market
 
     def _op(self, operation: str, symbol: str | None = None) -> _Operation:
+        if self._closed or self._loop is not asyncio.get_running_loop():
+            self._check_usable(operation, symbol)
+        return _Operation(self, operation, symbol)
+
+    def _check_usable(self, operation: str, symbol: object) -> None:
+        """Refuse a call on a closed connector, or from another event loop than its own; the
+        first call names the loop."""
         context = {
             "exchange": self.name,
             "operation": operation,
@@ -688,18 +710,15 @@ class CcxtExchange(BaseExchange):
         }
         if self._closed:
             raise ConfigurationError("this connector is closed; create a new one", **context)
-        loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            if self._loop is not None:
-                raise ConfigurationError(
-                    "this connector was first used in another event loop, which its HTTP "
-                    "session and ccxt clients belong to (each asyncio.run() starts a new loop): "
-                    "create the connector inside the coroutine that uses it, or run the whole "
-                    "script in one asyncio.run()",
-                    **context,
-                )
-            self._loop = loop
-        return _Operation(self, operation, symbol)
+        if self._loop is not None:
+            raise ConfigurationError(
+                "this connector was first used in another event loop, which its HTTP "
+                "session and ccxt clients belong to (each asyncio.run() starts a new loop): "
+                "create the connector inside the coroutine that uses it, or run the whole "
+                "script in one asyncio.run()",
+                **context,
+            )
+        self._loop = asyncio.get_running_loop()
 
     # --- calling ccxt: translation, retries, rate-limit pauses, clock resync -------------------
     async def _translated(
@@ -837,6 +856,12 @@ class CcxtExchange(BaseExchange):
         an empty list that would read as "no orders" or "no positions"."""
         return None
 
+    def _answer_holds(self, method: str, url: str, answer: Any) -> bool:
+        """Whether the venue's JSON answer at ``url`` holds what that endpoint answers, below
+        the top level (e.g. that the records of an enveloped list are where they belong). ccxt
+        reads a list it cannot find as empty: "no open orders", "no fills"."""
+        return True
+
     def _valid_payload(self, kind: str, raw: Any) -> bool:
         """Whether ccxt's parsed answer of ``kind`` carries what exchlayer needs.
 
@@ -862,8 +887,12 @@ class CcxtExchange(BaseExchange):
                 for t in raw
             )
         if kind == "positions":
+            keys = self.position_keys
             return isinstance(raw, list) and all(
-                isinstance(p, Mapping) and p.get("symbol") for p in raw
+                isinstance(p, Mapping)
+                and p.get("symbol")
+                and (keys is None or _names_position(p.get("info"), *keys))
+                for p in raw
             )
         if kind in ("order_book", "balance"):
             return isinstance(raw, Mapping)
@@ -1015,13 +1044,18 @@ class CcxtExchange(BaseExchange):
             server_time = None
             for tt in self._trade_types():
                 raw_markets = await self._markets(tt)
-                markets.extend(
-                    self._to_market(m) for m in raw_markets.values() if _trade_type_of(m) is tt
-                )
+                for raw in raw_markets.values():
+                    if _trade_type_of(raw) is not tt:
+                        continue
+                    try:
+                        markets.append(self._to_market(raw))
+                    except MalformedResponse as exc:
+                        # one market the venue lists with impossible rules: leave it out
+                        log.warning("%s: market left out: %s", self.name, exc)
             client = self._client(self.default_trade_type)
             if client.has.get("fetchTime"):
-                server_time = parsing.to_datetime(
-                    await self._read(self.default_trade_type, client.fetch_time)
+                server_time = await self._read(
+                    self.default_trade_type, client.fetch_time, parse=parsing.to_datetime
                 )
         return ExchangeInfo(
             exchange=self.name,
@@ -1637,13 +1671,7 @@ class CcxtExchange(BaseExchange):
             size = market.contract_size if tt is TradeType.FUTURES else None
 
             def parse(raws: list[Any]) -> list[Trade]:
-                trades = [parsing.parse_trade(raw, tt) for raw in raws]
-                for trade in trades:
-                    if trade.symbol != unified:
-                        raise MalformedResponse(
-                            f"the venue answered with a fill of {_preview(trade.symbol)} when "
-                            f"asked for {unified}'s"
-                        )
+                trades = [parsing.parse_trade(raw, tt, symbol=unified) for raw in raws]
                 if size is not None and size != _ONE:
                     trades = [t.model_copy(update={"amount": t.amount * size}) for t in trades]
                 return trades
@@ -1660,30 +1688,26 @@ class CcxtExchange(BaseExchange):
             if not self.capabilities.positions:
                 raise NotSupported(f"{self.display_name} has no futures positions here")
             self._require_credentials()
-            symbols = None
             unified = None
             if symbol is not None:
                 unified, _ = self._resolve(symbol, TradeType.FUTURES)
                 await self._market(unified, TradeType.FUTURES)
-                symbols = [unified]
             else:
                 await self._markets(TradeType.FUTURES)
             client = self._client(TradeType.FUTURES)
             params = self._params("fetch_positions", TradeType.FUTURES, unified)
 
+            # Every position is read, and one market's picked here rather than by ccxt: ccxt
+            # drops the records it cannot place in the market asked for without a word, so a
+            # garbled answer would read as "no position". The five venues answer every market's
+            # positions at the same cost as one's.
             def parse(raws: list[Any]) -> list[Position]:
-                positions = [p for p in map(parsing.parse_position, raws) if p is not None]
-                for position in positions:
-                    if unified is not None and position.symbol != unified:
-                        raise MalformedResponse(
-                            f"the venue answered with a position in {_preview(position.symbol)}"
-                            f" when asked for {unified}'s"
-                        )
-                return positions
+                parsed = (parsing.parse_position(raw) for raw in raws)
+                return [p for p in parsed if p is not None and unified in (None, p.symbol)]
 
             return await self._read(
                 TradeType.FUTURES,
-                lambda: client.fetch_positions(symbols, params),
+                lambda: client.fetch_positions(None, params),
                 kind="positions",
                 parse=parse,
             )
@@ -1755,6 +1779,47 @@ def _preview(value: Any) -> str:
     except Exception:
         text = f"<{type(value).__name__} that cannot be printed>"
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+def enveloped_records(
+    method: str, url: str, answer: Any, lists: Mapping[str, str | None]
+) -> bool:
+    """Whether an enveloped answer (``{"code": ..., "data": ...}``) of a GET to an endpoint in
+    ``lists`` (path suffix -> the key under ``data`` that holds its records, or ``None`` when
+    ``data`` is the list itself) holds a list of records there (or, under a key, nothing).
+    Endpoints not in ``lists`` pass."""
+    if method != "GET":
+        return True
+    for suffix, key in lists.items():
+        if url.endswith(suffix):
+            data = answer.get("data") if isinstance(answer, Mapping) else None
+            if key is not None:
+                if not isinstance(data, Mapping) or key not in data:
+                    return False
+                data = data[key]
+                if data is None:
+                    return True  # nothing to list (Bitget writes null)
+            return isinstance(data, list) and all(isinstance(r, Mapping) for r in data)
+    return True
+
+
+def _names_position(info: Any, market_key: str, size_key: str) -> bool:
+    return (
+        isinstance(info, Mapping)
+        and isinstance(info.get(market_key), str)
+        and bool(info.get(market_key))
+        and info.get(size_key) is not None
+    )
+
+
+def named_rows(rows: Any, *keys: str) -> bool:
+    """Whether ``rows`` is a list of records each naming itself (a currency, a market) under
+    one of ``keys`` with a non-empty string: a venue's balance or position list, not garbage."""
+    return isinstance(rows, list) and all(
+        isinstance(row, Mapping)
+        and any(isinstance(row.get(key), str) and row.get(key) for key in keys)
+        for row in rows
+    )
 
 
 def as_sent(

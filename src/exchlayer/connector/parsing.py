@@ -20,8 +20,9 @@ other exception type leaves a parser for anything a venue (or a broken proxy) co
 "not reported". A string is read by :class:`~decimal.Decimal` only if it is plain ASCII without
 surrounding whitespace or ``_`` (Python's Decimal reads ``" 5 "``, ``"1_000"``, ``"_1"`` and
 ``"５"``, which no venue writes: they are refused, not guessed at), so ``"0x10"``, ``"NaN"``,
-``"Infinity"`` and ``"-inf"`` are refused too. ``"-0"`` reads as ``0``. Every number must be
-zero or of magnitude ``1E-30 <= |x| < 1E+24``:
+``"Infinity"`` and ``"-inf"`` are refused too. ``"-0"`` reads as ``0``. (Order-book levels
+are the one exception to the text rule, for speed: their text is read as Decimal reads it, see
+:func:`decimal_bid_ask`.) Every number must be zero or of magnitude ``1E-30 <= |x| < 1E+24``:
 
 * the largest real quantities are the supplies of the biggest meme tokens (BabyDoge: ~4.2E+17
   units), so no balance, amount or 24-hour volume reaches 1E+18; 1E+24 leaves a million times
@@ -66,8 +67,8 @@ Balance
 answer                         ccxt's ``info`` (the venue's payload) is present and not an
                                empty mapping; every row has at least one of free, used, total
 currency                       a non-empty string
-spot free, used, total         >= 0, and total = free + used to within one unit in the last
-                               place of the coarsest of the three
+spot free, used, total         >= 0, and total = free + used to within the rounding of each
+                               figure to its own last place (half a unit there, each)
 futures free, used, total      any sign: a cross-margin account's available figure is equity
                                minus margin and falls below zero while positions are under
                                water (Binance ``availableBalance``, Gate ``available``, KuCoin
@@ -85,6 +86,7 @@ amount                         > 0; 0 is None (Gate writes 0 for a market buy si
 filled, remaining              >= 0 and <= amount when both are known
 price, average, stop price     > 0; 0 is None (a market order's price, an unfilled average,
                                Binance's ``stopPrice`` of a plain order)
+limit order                    has a price and an amount
 cost                           >= 0
 fee cost                       any sign (maker rebates), fee currency a string or None
 Trade
@@ -122,10 +124,12 @@ Speed
 Models are built without re-validation (``_trusted``): every value here already has its final
 type (Decimal or None, aware UTC datetimes, enums), which the test suite proves by turning on
 :func:`~exchlayer.models.check_parsed_models`; validation would cost ~10 µs a model. The checks
-above are comparisons with constants. An order book's levels are checked once each while ccxt
-builds them (two comparisons in :func:`decimal_bid_ask`), and as whole sides in
-:func:`parse_order_book` with C-level builtins (``zip``, ``map``, ``min``, ``max``), with no
-Python code run per level.
+above are comparisons with constants, one call per field. An order book, the hot path, is
+checked as ccxt builds it: four comparisons per level in :func:`decimal_bid_ask`, which hands
+ccxt plain tuples (its sort of each side reads them at C speed, where an
+:class:`~exchlayer.models.OrderBookLevel` runs Python code per level); then
+:func:`parse_order_book` checks each side's order in one C-level pass (``map``) while it makes
+the levels. A 100-level book costs what it cost unchecked (``benchmarks/overhead.py``).
 """
 
 from __future__ import annotations
@@ -183,6 +187,7 @@ _NEG_SMALLEST = -SMALLEST
 _NEG_LARGEST = -LARGEST
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+_HALF = Decimal("0.5")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _FIRST_MS = 1_230_940_800_000  # 2009-01-03T00:00:00Z
 _LAST_MS = 4_102_444_800_000  # 2100-01-01T00:00:00Z
@@ -364,9 +369,9 @@ def decimal_bid_ask(
     the single helper every ccxt venue uses for them, so plugging the Decimal conversion in here
     keeps the whole book exact and skips a float round trip per number. A level that is not a
     positive price and amount of sane size is refused here, before ccxt sorts the side (a NaN
-    would make that sort raise). The text is not screened for whitespace or ``_`` (see the
-    module docstring): that would cost a quarter of the book's parse time, for text no venue
-    writes in a book.
+    would make that sort raise). The text is not screened for whitespace, ``_`` or non-ASCII
+    digits (see the module docstring): that would add a sixth to the book's parse time, for
+    text no venue writes in a book, and Decimal reads such text as the digits it spells.
 
     The level is a plain ``(price, amount)`` tuple, which ccxt's sort reads at C speed;
     :func:`parse_order_book` makes the :class:`~exchlayer.models.OrderBookLevel` of it.
@@ -403,7 +408,9 @@ def _side(raw: Any, side: str) -> tuple[tuple[OrderBookLevel, ...], list[Decimal
         raise _bad(f"order-book {side}s", raw, "a list of levels")
     if not raw:
         return (), []
-    if type(raw[0]) is tuple:  # made by decimal_bid_ask, which checked every level
+    if type(raw[0]) is tuple:
+        # made by decimal_bid_ask, which checked every level (plain tuples built by hand get
+        # their prices checked, by order and extremes, but not their amounts)
         return tuple(map(_tuple_new, repeat(OrderBookLevel), raw)), [*map(_first, raw)]
     levels = tuple(_level(level, side) for level in raw)
     return levels, [_item(level, 0) for level in levels]
@@ -507,10 +514,10 @@ def parse_ticker(raw: Mapping[str, Any], symbol: str, trade_type: TradeType) -> 
 
 
 # --- balances -------------------------------------------------------------------------------
-def _ulp(*values: Decimal) -> Decimal:
-    """One unit in the last place of the coarsest of ``values``."""
-    exponent = max(int(value.as_tuple().exponent) for value in values)
-    return _ONE.scaleb(exponent)
+def _rounding(*values: Decimal) -> Decimal:
+    """How far apart a sum and its terms can be when each was rounded to its own last place:
+    half a unit in the last place of each."""
+    return sum((_HALF.scaleb(int(value.as_tuple().exponent)) for value in values), _ZERO)
 
 
 def parse_balances(
@@ -551,7 +558,7 @@ def parse_balances(
             t = _number(t_raw, f"{code} balance total")
         if (
             spot and f is not None and u is not None and t is not None
-            and t != f + u and abs(t - f - u) > _ulp(f, u, t)
+            and t != f + u and abs(t - f - u) > _rounding(f, u, t)
         ):
             _refuse(
                 f"the venue's {code} balance does not add up: free {f} + used {u} is not "
@@ -654,6 +661,9 @@ def parse_order(
     if trigger is None:
         trigger = _number(get("stopPrice"), "order stop price", _PRICE)
     raw_type = _text(get("type"), "order type")
+    price = _number(get("price"), "order price", _PRICE)
+    if raw_type == "limit" and (price is None or amount is None):
+        _refuse(f"the venue's limit order {order_id} has no price or no amount")
     tif = get("timeInForce")
     if get("postOnly"):
         tif = "PO"
@@ -670,7 +680,7 @@ def parse_order(
         amount=amount,
         filled=filled,
         remaining=remaining,
-        price=_number(get("price"), "order price", _PRICE),
+        price=price,
         average_price=_number(get("average"), "order average price", _PRICE),
         stop_price=trigger,
         cost=_number(get("cost"), "order cost", _SIZE),

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from ..connector.core import CcxtExchange
+from ..connector.core import CcxtExchange, named_rows
 from ..connector.validation import OrderRequest
 from ..errors import AuthenticationError, ClockSkew, ExchangeLayerError, ExchangeUnavailable
 from ..models import Capabilities, OrderType, TimeInForce, TradeType
@@ -42,6 +42,23 @@ _LIST_ENDPOINTS = re.compile(
     r"leverageBracket|openAlgoOrders)|fapi/v[23]/positionRisk|sapi/v1/capital/config/getall|"
     r"sapi/v1/margin/(allPairs|isolated/allPairs))$"
 )
+_POSITION_RISK = re.compile(r"/fapi/v[23]/positionRisk$")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _position_risk(row: Any) -> bool:
+    """Whether ``row`` is one of Binance's positionRisk records: a market id, a signed size,
+    an entry price of zero or more."""
+    if not isinstance(row, Mapping):
+        return False
+    symbol, amount, entry = row.get("symbol"), row.get("positionAmt"), row.get("entryPrice")
+    return (
+        isinstance(symbol, str) and bool(symbol)
+        and isinstance(amount, str) and bool(_NUMBER.fullmatch(amount))
+        and isinstance(entry, str) and bool(_NUMBER.fullmatch(entry)) and entry[0] != "-"
+    )
+
+
 _REFINED: dict[str, type[ExchangeLayerError]] = {
     "-1022": AuthenticationError,  # Signature for this request is not valid.
     "-2014": AuthenticationError,  # API-key format invalid.
@@ -96,6 +113,7 @@ class BinanceExchange(CcxtExchange):
     order_id_pattern = re.compile(r"[0-9]{1,20}")
     # futures algo (stop) orders are cancelled by their algoId alone
     cancel_ignores_symbol = frozenset({TradeType.FUTURES})
+    position_keys = ("symbol", "positionAmt")
     # exchangeInfo's rateLimits, "ORDERS": spot 100 per 10 s (and 200,000 a day, not held
     # here); USD-M futures 300 per 10 s and 1,200 a minute
     order_rate_limits = MappingProxyType(
@@ -109,13 +127,22 @@ class BinanceExchange(CcxtExchange):
             return dict
         return list if _LIST_ENDPOINTS.search(url) else dict
 
+    def _answer_holds(self, method: str, url: str, answer: Any) -> bool:
+        if _POSITION_RISK.search(url):
+            # ccxt skips, without a word, every position whose entry price is not above zero:
+            # a nulled or negated answer would read as "no positions"
+            return isinstance(answer, list) and all(_position_risk(row) for row in answer)
+        return True
+
     def _valid_payload(self, kind: str, raw: Any) -> bool:
         if not super()._valid_payload(kind, raw):
             return False
         info = raw.get("info") if isinstance(raw, Mapping) else None
         if kind == "balance":
             # spot answers {"balances": [...]}, futures {"assets": [...]}
-            return isinstance(info, Mapping) and ("balances" in info or "assets" in info)
+            return isinstance(info, Mapping) and named_rows(
+                info.get("balances", info.get("assets")), "asset"
+            )
         if kind == "order_book":
             return raw.get("nonce") is not None  # lastUpdateId: absent from anything else
         return True

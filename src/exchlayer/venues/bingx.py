@@ -64,7 +64,14 @@ from types import MappingProxyType
 from typing import Any
 
 from ..connector import parsing
-from ..connector.core import CcxtExchange, CcxtOrder, plain, recv_window_ms
+from ..connector.core import (
+    CcxtExchange,
+    CcxtOrder,
+    enveloped_records,
+    named_rows,
+    plain,
+    recv_window_ms,
+)
 from ..connector.validation import OrderRequest
 from ..errors import (
     AuthenticationError,
@@ -104,6 +111,17 @@ _AUTH_CODES = frozenset({"100001", "100412", "100413"})
 _ESCAPES = {"_": "__", "-": "_0", ".": "_1"}
 _STORED_AS_IS = re.compile(r"[a-z0-9]*")
 _UNESCAPES = {"_": "_", "0": "-", "1": "."}
+# Where the records of each list endpoint exchlayer reads sit under "data" (None: data is the
+# list).
+_LISTS: Mapping[str, str | None] = {
+    "/openApi/spot/v1/trade/openOrders": "orders",
+    "/openApi/spot/v1/trade/myTrades": "fills",
+    "/openApi/swap/v2/trade/openOrders": "orders",
+    "/openApi/swap/v2/trade/allFillOrders": "fill_orders",
+    "/openApi/swap/v2/user/positions": None,
+    "/openApi/spot/v1/account/balance": "balances",
+    "/openApi/swap/v3/user/balance": None,
+}
 
 
 def encode_client_order_id(client_order_id: str) -> str:
@@ -204,6 +222,7 @@ class BingXExchange(CcxtExchange):
     client_order_id_max_length = _WIRE_MAX
     # order ids are decimal numbers (int64)
     order_id_pattern = re.compile(r"[0-9]{1,20}")
+    position_keys = ("symbol", "positionAmt")
     # per UID: spot "place order" 5 requests a second, perpetual swap 10
     order_rate_limits = MappingProxyType(
         {TradeType.SPOT: ((5, 1.0),), TradeType.FUTURES: ((10, 1.0),)}
@@ -336,6 +355,24 @@ class BingXExchange(CcxtExchange):
             # the price, which BingX ignores for TRIGGER_MARKET).
             return CcxtOrder("TRIGGER_MARKET", args.amount, plain(order.stop_price), params)
         return args._replace(params=params)
+
+    # --- answers ----------------------------------------------------------------------------
+    def _answer_holds(self, method: str, url: str, answer: Any) -> bool:
+        return enveloped_records(method, url, answer, _LISTS)
+
+    def _valid_payload(self, kind: str, raw: Any) -> bool:
+        if not super()._valid_payload(kind, raw):
+            return False
+        if kind == "balance":
+            info = raw.get("info")
+            data = info.get("data") if isinstance(info, Mapping) else None
+            if isinstance(data, Mapping):  # spot: {"balances": [...]}
+                data = data.get("balances")
+            # swaps answer the list of assets itself
+            return named_rows(data, "asset")
+        if kind == "order_book":
+            return raw.get("timestamp") is not None  # its "T": absent from anything else
+        return True
 
     # --- errors -----------------------------------------------------------------------------
     def _refine_error(

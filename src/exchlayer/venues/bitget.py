@@ -63,7 +63,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from ..connector.core import CcxtExchange, CcxtOrder, plain
+from ..connector.core import CcxtExchange, CcxtOrder, enveloped_records, named_rows, plain
 from ..connector.validation import OrderRequest
 from ..errors import (
     AuthenticationError,
@@ -107,6 +107,19 @@ _OPTIONS: Mapping[str, Any] = {
     "fetchMarkets": {"types": ["spot", "swap"]},
     "defaultSubType": "linear",
 }
+# Where the records of each list endpoint exchlayer reads sit under "data" (None: data is the
+# list).
+_LISTS: Mapping[str, str | None] = {
+    "/api/v2/spot/trade/unfilled-orders": None,
+    "/api/v2/spot/trade/current-plan-order": "orderList",
+    "/api/v2/spot/trade/fills": None,
+    "/api/v2/mix/order/orders-pending": "entrustedList",
+    "/api/v2/mix/order/orders-plan-pending": "entrustedList",
+    "/api/v2/mix/order/fills": "fillList",
+    "/api/v2/mix/position/all-position": None,
+    "/api/v2/spot/account/assets": None,
+    "/api/v2/mix/account/accounts": None,
+}
 _PRODUCT_TYPE = "USDT-FUTURES"
 _BOOK_LEVELS = 100
 
@@ -136,6 +149,7 @@ class BitgetExchange(CcxtExchange):
     client_order_id_max_length = 50
     # order and plan-order ids are decimal numbers
     order_id_pattern = re.compile(r"[0-9]{1,20}")
+    position_keys = ("symbol", "total")
     # "Frequency limit: 10 times/1s (UID)" on spot and mix place-order
     order_rate_limits = MappingProxyType(
         {TradeType.SPOT: ((10, 1.0),), TradeType.FUTURES: ((10, 1.0),)}
@@ -168,6 +182,9 @@ class BitgetExchange(CcxtExchange):
             return {"type": "swap"}
         return {}
 
+    def _answer_holds(self, method: str, url: str, answer: Any) -> bool:
+        return enveloped_records(method, url, answer, _LISTS)
+
     def _json_shape(self, method: str, url: str) -> type | None:
         # every Bitget answer, data or error, is its envelope {"code", "msg", "requestTime",
         # "data"}: a list at the top is garbage (ccxt would read it as "no balances")
@@ -176,7 +193,14 @@ class BitgetExchange(CcxtExchange):
     def _valid_payload(self, kind: str, raw: Any) -> bool:
         if kind == "order" and _ids_only(raw):
             return True  # Bitget answers a new order with its ids only (read back in _place)
-        return super()._valid_payload(kind, raw)
+        if not super()._valid_payload(kind, raw):
+            return False
+        if kind == "balance":
+            # spot and futures both answer a list of assets (coin / marginCoin)
+            return named_rows(raw.get("info"), "coin", "marginCoin")
+        if kind == "order_book":
+            return raw.get("timestamp") is not None  # its "ts": absent from anything else
+        return True
 
     def _refine_error(self, exc: BaseException, message: str) -> type[ExchangeLayerError] | None:
         match = _CODE.search(message)

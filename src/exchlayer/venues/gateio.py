@@ -67,7 +67,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from ..connector.core import CcxtExchange, CcxtOrder, plain, recv_window_ms
+from ..connector.core import CcxtExchange, CcxtOrder, named_rows, plain, recv_window_ms
 from ..connector.parsing import to_decimal
 from ..connector.validation import OrderRequest
 from ..errors import (
@@ -180,6 +180,7 @@ class GateioExchange(CcxtExchange):
     order_id_pattern = re.compile(r"[0-9]{1,20}")
     # futures orders and every price order are cancelled by their id alone
     cancel_ignores_symbol = _BOTH
+    position_keys = ("contract", "size")
     # Gate's API v4 rate limits: spot order placement 10 requests a second, futures 100
     order_rate_limits = MappingProxyType(
         {TradeType.SPOT: ((10, 1.0),), TradeType.FUTURES: ((100, 1.0),)}
@@ -228,9 +229,7 @@ class GateioExchange(CcxtExchange):
         info = raw.get("info") if isinstance(raw, Mapping) else None
         if kind == "balance":
             # spot answers a list of accounts; ccxt wraps the futures account in one
-            return isinstance(info, list) and all(
-                isinstance(a, Mapping) and "currency" in a for a in info
-            )
+            return named_rows(info, "currency")
         if kind == "order_book":
             return raw.get("nonce") is not None  # the book id asked for with with_id=true
         return True

@@ -63,7 +63,14 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from ..connector.core import CcxtExchange, CcxtOrder, as_sent, header_seconds
+from ..connector.core import (
+    CcxtExchange,
+    CcxtOrder,
+    as_sent,
+    enveloped_records,
+    header_seconds,
+    named_rows,
+)
 from ..connector.parsing import to_decimal
 from ..connector.validation import OrderRequest
 from ..errors import (
@@ -102,6 +109,18 @@ _REFINED: dict[str, type[ExchangeLayerError]] = {
     "126038": ExchangeUnavailable,  # Third-party service call failed (internal exception)
 }
 
+# Where the records of each list endpoint exchlayer reads sit under "data" (None: data is the
+# list); a paginated list keeps them in "items".
+_LISTS: Mapping[str, str | None] = {
+    "/api/v1/hf/orders/active": None,
+    "/api/v1/hf/fills": "items",
+    "/api/v1/stop-order": "items",
+    "/api/v1/orders": "items",
+    "/api/v1/stopOrders": "items",
+    "/api/v1/fills": "items",
+    "/api/v1/positions": None,
+    "/api/v1/accounts": None,
+}
 
 # ccxt kucoin's costs are in units of the spot pool (4,000 per 30 s); endpoints that draw from a
 # 2,000 pool cost twice their weight. ccxt already doubles the futures ones; these it does not.
@@ -161,6 +180,7 @@ class KucoinExchange(CcxtExchange):
     order_id_pattern = re.compile(r"[A-Za-z0-9]{1,40}")
     # futures orders and spot stop orders are cancelled by their id alone
     cancel_ignores_symbol = _BOTH
+    position_keys = ("symbol", "currentQty")
     order_book_depths = MappingProxyType(
         {TradeType.SPOT: (20, 100), TradeType.FUTURES: (20, 100)}
     )
@@ -237,6 +257,9 @@ class KucoinExchange(CcxtExchange):
         lots = int(Decimal(args.amount))
         return args._replace(amount=lots, params=params)
 
+    def _answer_holds(self, method: str, url: str, answer: Any) -> bool:
+        return enveloped_records(method, url, answer, _LISTS)
+
     def _json_shape(self, method: str, url: str) -> type | None:
         return dict  # every answer is KuCoin's envelope, {"code": ..., "data": ...}
 
@@ -247,7 +270,9 @@ class KucoinExchange(CcxtExchange):
             return False
         if kind == "balance":
             info = raw.get("info")
-            return isinstance(info, Mapping) and info.get("data") is not None
+            data = info.get("data") if isinstance(info, Mapping) else None
+            # spot: a list of accounts; futures: the one account overview
+            return named_rows([data] if isinstance(data, Mapping) else data, "currency")
         if kind == "order_book":
             return raw.get("nonce") is not None  # the book's sequence
         return True
