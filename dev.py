@@ -65,40 +65,58 @@ def run(*cmd: str) -> int:
     return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
 
 
-def main(argv: list[str]) -> int:
-    command, args = (argv[0], argv[1:]) if argv else ("help", [])
-    py = str(PYTHON)
-    if command == "demo":
-        ensure_env("")
-        return run(py, "-m", "exchlayer", "demo", *args)
-    if command == "test":
-        ensure_env("dev")
-        return run(py, "-m", "pytest", *args)
-    if command == "check":
-        ensure_env("dev")
-        for step in (
+def _demo(py: str, args: list[str]) -> int:
+    ensure_env("")
+    return run(py, "-m", "exchlayer", "demo", *args)
+
+
+def _test(py: str, args: list[str]) -> int:
+    ensure_env("dev")
+    return run(py, "-m", "pytest", *args)
+
+
+def _steps(steps: list[tuple[str, ...]]) -> int:
+    """Run each step in turn, echoing it; stop at the first that fails."""
+    for step in steps:
+        print("$", " ".join(step[1:]), flush=True)
+        code = run(*step)
+        if code:
+            return code
+    return 0
+
+
+def _check(py: str, args: list[str]) -> int:
+    ensure_env("dev")
+    return _steps(
+        [
             (py, "-m", "ruff", "check", "src", "tests", "benchmarks", "examples", "dev.py"),
             (py, "-m", "mypy", "--strict", "src"),
             # not --quiet: it hides the warnings that --strict turns into failures
             (py, "-m", "mkdocs", "build", "--strict", "--site-dir", ".site"),
-        ):
-            print("$", " ".join(step[1:]), flush=True)
-            code = run(*step)
-            if code:
-                return code
-        return 0
-    if command == "bench":
-        ensure_env("dev")
-        scripts = args or sorted(str(p) for p in (ROOT / "benchmarks").glob("*.py"))
-        return max((run(py, script) for script in scripts), default=0)
-    if command == "examples":
-        ensure_env("dev")  # the store and HTTP examples need the store and api extras
-        for script in sorted((ROOT / "examples").glob("[!_]*.py")):
-            print(f"$ python {script.relative_to(ROOT)}", flush=True)
-            code = run(py, str(script))
-            if code:
-                return code
-        return 0
+        ]
+    )
+
+
+def _bench(py: str, args: list[str]) -> int:
+    ensure_env("dev")
+    scripts = args or sorted(str(p) for p in (ROOT / "benchmarks").glob("*.py"))
+    return max((run(py, script) for script in scripts), default=0)
+
+
+def _examples(py: str, args: list[str]) -> int:
+    ensure_env("dev")  # the store and HTTP examples need the store and api extras
+    scripts = sorted((ROOT / "examples").glob("[!_]*.py"))
+    return _steps([(py, str(script)) for script in scripts])
+
+
+COMMANDS = {"demo": _demo, "test": _test, "check": _check, "bench": _bench, "examples": _examples}
+
+
+def main(argv: list[str]) -> int:
+    command, args = (argv[0], argv[1:]) if argv else ("help", [])
+    handler = COMMANDS.get(command)
+    if handler is not None:
+        return handler(str(PYTHON), args)
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2
 

@@ -42,7 +42,7 @@ VENUES = {"binance": "binance", "gateio": "gate"}
 def allowance(venue: str, seconds: float) -> float:
     """Orders the account may place in ``seconds``, by its tightest window."""
     cls = ExchangeFactory.get_exchange_class(venue)
-    windows = cls.order_rate_limits[TradeType.SPOT]  # type: ignore[attr-defined]
+    windows = cls.profile.order_rate_limits[TradeType.SPOT]  # type: ignore[attr-defined]
     return min(limit * seconds / window for limit, window in windows)
 
 
@@ -93,7 +93,7 @@ async def run_raw(sim: Simulator, venue: str, seconds: float) -> dict[str, Any]:
     sim.add_account(SIMULATED_VENUES[venue].venue, api_key=key, secret="s",
                     balances={"USDT": D("100000000"), "BTC": D("1000")})
     cls = ExchangeFactory.get_exchange_class(venue)
-    options = dict(cls.ccxt_options.get(TradeType.SPOT, {}))  # type: ignore[attr-defined]
+    options = dict(cls.profile.ccxt_options.get(TradeType.SPOT, {}))  # type: ignore[attr-defined]
     client = getattr(ccxt, VENUES[venue])({
         "apiKey": key, "secret": "s", "session": sim.client_session(),
         "enableRateLimit": True, "timeout_on_exit": 0, "options": options,

@@ -71,8 +71,8 @@ async def venue_spot(venue: str, calls: int, warmup: int) -> list[dict[str, Any]
     """One venue's spot BTC/USDT: raw ccxt configured exactly as exchlayer's adapter
     configures it (same ccxt class and options), against exchlayer."""
     cls = ExchangeFactory.get_exchange_class(venue)
-    ccxt_id = cls.ccxt_ids[TradeType.SPOT]  # type: ignore[attr-defined]
-    options = dict(cls.ccxt_options.get(TradeType.SPOT, {}))  # type: ignore[attr-defined]
+    ccxt_id = cls.profile.ccxt_ids[TradeType.SPOT]  # type: ignore[attr-defined]
+    options = dict(cls.profile.ccxt_options.get(TradeType.SPOT, {}))  # type: ignore[attr-defined]
     where = SIMULATED_VENUES[venue].venue
     # the venue's own rate limits are off: this measures per-call cost, not throttling
     async with Simulator(rate_limits=False) as sim:

@@ -142,5 +142,64 @@ def test_a_broken_plugin_is_logged_and_skipped(
     assert "needs libfoo 9" in caplog.text
     assert "needs libfoo 9" in ExchangeFactory.broken_plugins()["brokenvenue"]
     assert "not a BaseExchange subclass" in ExchangeFactory.broken_plugins()["notaclass"]
-    with pytest.raises(ConfigurationError, match="unknown exchange 'brokenvenue'"):
+    with pytest.raises(ConfigurationError) as info:
         ExchangeFactory.create_exchange("brokenvenue")
+    assert str(info.value) == (
+        "exchange 'brokenvenue' is installed but its plugin failed to load: ImportError: needs "
+        "libfoo 9 (entry point broken_venue:X, from broken-venue 1.0); fix or reinstall the "
+        "package that provides it"
+    )
+    with pytest.raises(ConfigurationError, match="'notaclass' is installed but its plugin"):
+        ExchangeFactory.get_exchange_class("NotAClass")
+    with pytest.raises(ConfigurationError, match="unknown exchange 'nosuch'"):
+        ExchangeFactory.create_exchange("nosuch")
+
+
+def test_broken_plugins_are_all_reported_before_any_is_used(site_dir: Path) -> None:
+    install_distribution(site_dir, "broken_other", "1.0", {"notaclass": "json:dumps"}, None)
+    ExchangeFactory.refresh_plugins()
+    assert list(ExchangeFactory.broken_plugins()) == ["notaclass"]  # no listing needed first
+
+
+def test_creation_hooks_see_every_connector_and_may_change_its_options() -> None:
+    seen: list[tuple[str, bool, bool, dict[str, object]]] = []
+
+    def inner(exchange_class, *, credentials, is_testnet, options):  # type: ignore[no-untyped-def]
+        seen.append(("inner", credentials is not None, is_testnet, dict(options)))
+        return {**options, "default_trade_type": "futures"}
+
+    def outer(exchange_class, *, credentials, is_testnet, options):  # type: ignore[no-untyped-def]
+        assert exchange_class is BinanceExchange
+        seen.append(("outer", credentials is not None, is_testnet, dict(options)))
+        return options
+
+    ExchangeFactory.add_creation_hook(outer)
+    ExchangeFactory.add_creation_hook(inner)  # the most recent runs first
+    try:
+        ex = ExchangeFactory.create_exchange(
+            "binance", api_key="k", api_secret="s", is_testnet=True, timeout=5.0
+        )
+        assert ex.default_trade_type is TradeType.FUTURES  # type: ignore[attr-defined]
+        assert seen == [
+            ("inner", True, True, {"timeout": 5.0}),
+            ("outer", True, True, {"timeout": 5.0, "default_trade_type": "futures"}),
+        ]
+    finally:
+        ExchangeFactory.remove_creation_hook(inner)
+        ExchangeFactory.remove_creation_hook(outer)
+    ExchangeFactory.remove_creation_hook(outer)  # unknown by now: ignored
+    seen.clear()
+    plain = ExchangeFactory.create_exchange("binance")
+    assert seen == [] and plain.default_trade_type is TradeType.SPOT  # type: ignore[attr-defined]
+
+
+def test_a_hook_that_raises_stops_the_creation() -> None:
+    def refuse(exchange_class, *, credentials, is_testnet, options):  # type: ignore[no-untyped-def]
+        raise ConfigurationError("not here")
+
+    ExchangeFactory.add_creation_hook(refuse)
+    try:
+        with pytest.raises(ConfigurationError, match="not here"):
+            ExchangeFactory.create_exchange("binance")
+    finally:
+        ExchangeFactory.remove_creation_hook(refuse)

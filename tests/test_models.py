@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -9,15 +10,19 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
+from exchlayer import models
 from exchlayer.models import (
     Balance,
+    MarginMode,
     Order,
     OrderBook,
     OrderBookLevel,
     OrderSide,
     OrderStatus,
     OrderType,
+    PositionSide,
     Ticker,
+    TimeInForce,
     TradeType,
 )
 
@@ -135,3 +140,28 @@ def test_order_type_predicates() -> None:
 def test_models_pickle_round_trip() -> None:
     t = ticker(last_price=D("1.25"), raw={"a": 1})
     assert pickle.loads(pickle.dumps(t)) == t
+
+
+ENUMS = [OrderType, OrderSide, TradeType, OrderStatus, TimeInForce, PositionSide, MarginMode]
+
+
+def test_every_public_enum_is_listed_here() -> None:
+    public = {
+        getattr(models, name) for name in models.__all__
+        if isinstance(getattr(models, name), type)
+        and issubclass(getattr(models, name), models.Enum)
+    }
+    assert public == set(ENUMS)
+
+
+@pytest.mark.parametrize("enum", ENUMS, ids=lambda e: e.__name__)
+def test_enum_members_print_as_their_values(enum: type[models.Enum]) -> None:
+    for member in enum:
+        assert str(member) == member.value
+        assert f"{member}" == format(member) == member.value
+        assert f"{member:>12}" == f"{member.value:>12}"
+        assert "%s" % member == member.value  # noqa: UP031 - old-style formatting too
+        assert repr(member) == f"<{enum.__name__}.{member.name}: {member.value!r}>"
+        assert member == member.value  # still a str
+        assert json.dumps({"x": member}) == json.dumps({"x": member.value})
+

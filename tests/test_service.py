@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import pytest_asyncio
@@ -25,6 +25,7 @@ from exchlayer.connection import ExchangeConnection
 from exchlayer.service import TradingService
 from exchlayer.testing import Operation, Simulator
 from exchlayer.testing.simulator import VenueRequest, VenueResponse
+from exchlayer.venues.binance import BinanceExchange
 
 D = Decimal
 
@@ -176,7 +177,7 @@ async def test_connections_of_one_venue_share_markets_and_the_http_pool(
     assert market_loads == 2  # spot and futures exchangeInfo, once for all five connections
     assert len(conns) == 5
     assert service.market_cache.loads == 2
-    sessions = {id(service.exchange_for(c.id)._session) for c in conns if c.id}  # type: ignore[attr-defined]
+    sessions = {id(service.exchange_for(c.id)._pool._session) for c in conns if c.id}  # type: ignore[attr-defined]
     assert len(sessions) == 1
 
 
@@ -319,3 +320,67 @@ async def test_connections_are_saved_to_and_loaded_from_a_store(
         assert usdt.total == D("10000")
         later = await second.add_exchange_connection(connection(account(sim, "a3")))
         assert later.id is not None and later.id > kept.id
+
+
+# --- what a connector class is handed ------------------------------------------------------------
+class _Recording(BinanceExchange):
+    """The Binance connector, recording the keywords the service builds it with."""
+
+    given: ClassVar[list[dict[str, Any]]] = []
+
+    def __init__(self, **kwargs: Any) -> None:
+        _Recording.given.append(kwargs)
+        super().__init__(**kwargs)
+
+
+class _Unshared(_Recording):
+    accepts_shared_session = False
+
+
+@pytest.mark.parametrize(("cls", "shared"), [(_Recording, True), (_Unshared, False)])
+async def test_only_a_class_that_declares_it_is_handed_the_shared_session_and_markets(
+    venue_simulator: Simulator, cls: type[_Recording], shared: bool
+) -> None:
+    from exchlayer import ExchangeFactory
+
+    ExchangeFactory.register_exchange("recording-binance", cls)
+    _Recording.given.clear()
+    session = venue_simulator.client_session()
+    try:
+        async with TradingService(session=session, health_check_interval=None) as svc:
+            await svc.market_data("recording-binance")
+            (given,) = _Recording.given
+            if shared:
+                assert given["session"] is session
+                assert given["market_cache"] is svc.market_cache
+            else:
+                assert "session" not in given and "market_cache" not in given
+    finally:
+        ExchangeFactory.unregister_exchange("recording-binance")
+
+
+def test_a_snapshot_answers_last_price_from_its_freshest_ticker() -> None:
+    from datetime import datetime, timezone
+
+    from exchlayer import Ticker, TradeType
+    from exchlayer.service import TickerSnapshot
+
+    def ticker(last: str, second: int | None) -> Ticker:
+        at = None if second is None else datetime(2026, 1, 1, 0, 0, second, tzinfo=timezone.utc)
+        return Ticker(symbol="BTC/USDT", trade_type=TradeType.SPOT, last_price=Decimal(last),
+                      timestamp=at)
+
+    def snapshot(tickers: dict[str, Ticker]) -> TickerSnapshot:
+        return TickerSnapshot(symbol="BTC/USDT", tickers=tickers, errors={}, best_bid=None,
+                              best_ask=None)
+
+    fresh = snapshot(
+        {"gateio": ticker("1", 5), "binance": ticker("2", 9), "kucoin": ticker("3", None)}
+    )
+    assert fresh.latest is fresh.tickers["binance"]
+    assert fresh.last_price == Decimal(2)
+    tied = snapshot({"kucoin": ticker("3", 9), "bitget": ticker("4", 9)})
+    assert tied.last_price == Decimal(4)  # a tie goes to the first exchange by name
+    assert snapshot({"bingx": ticker("5", None)}).last_price == Decimal(5)
+    assert snapshot({}).last_price is None
+    assert snapshot({}).latest is None

@@ -9,7 +9,9 @@
             "BTC/USDT", OrderType.LIMIT, OrderSide.BUY, Decimal("0.001"), Decimal("50000")
         )
 
-Importing exchlayer does not import ccxt; the first connector that needs it does.
+Importing exchlayer does not import ccxt, aiohttp or the optional parts: `CcxtExchange`,
+`TradingService` (and its results), `RetryPolicy` and the connection stores are imported on
+first use of their name, and the first connector that needs ccxt imports it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .base import BaseExchange
 from .config import Credentials
+from .connection import ExchangeConnection
 from .errors import (
     AuthenticationError,
     BadSymbol,
@@ -68,6 +71,16 @@ from .models import (
 
 if TYPE_CHECKING:
     from .connector.core import CcxtExchange
+    from .resilience import RetryPolicy
+    from .service import (
+        ConnectionStatus,
+        Portfolio,
+        PortfolioBalance,
+        TickerSnapshot,
+        TradingService,
+        VenueQuote,
+    )
+    from .store import ConnectionStore, MemoryConnectionStore, SQLiteConnectionStore
 
 __version__ = "0.1.0"
 
@@ -82,7 +95,10 @@ __all__ = [
     "ConfigurationError",
     "ConnectionCheck",
     "ConnectionNotFound",
+    "ConnectionStatus",
+    "ConnectionStore",
     "Credentials",
+    "ExchangeConnection",
     "ExchangeError",
     "ExchangeFactory",
     "ExchangeInfo",
@@ -95,6 +111,7 @@ __all__ = [
     "MalformedResponse",
     "MarginMode",
     "Market",
+    "MemoryConnectionStore",
     "NetworkError",
     "NotSupported",
     "Order",
@@ -108,19 +125,39 @@ __all__ = [
     "OrderType",
     "PermanentError",
     "PermissionDenied",
+    "Portfolio",
+    "PortfolioBalance",
     "Position",
     "PositionSide",
     "RateLimitExceeded",
     "RequestTimeout",
+    "RetryPolicy",
+    "SQLiteConnectionStore",
     "Ticker",
+    "TickerSnapshot",
     "TimeInForce",
     "Trade",
     "TradeType",
+    "TradingService",
     "TransientError",
+    "VenueQuote",
     "__version__",
 ]
 
-_LAZY = {"CcxtExchange": "exchlayer.connector.core"}
+# Names whose modules import aiohttp, ccxt, tenacity or sqlite3: imported on first access.
+_LAZY = {
+    "CcxtExchange": "exchlayer.connector.core",
+    "ConnectionStatus": "exchlayer.service",
+    "ConnectionStore": "exchlayer.store",
+    "MemoryConnectionStore": "exchlayer.store",
+    "Portfolio": "exchlayer.service",
+    "PortfolioBalance": "exchlayer.service",
+    "RetryPolicy": "exchlayer.resilience",
+    "SQLiteConnectionStore": "exchlayer.store",
+    "TickerSnapshot": "exchlayer.service",
+    "TradingService": "exchlayer.service",
+    "VenueQuote": "exchlayer.service",
+}
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -134,3 +171,7 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

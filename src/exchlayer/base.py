@@ -1,9 +1,10 @@
 """The interface every exchange connector implements.
 
-A connector is used as an async context manager (or closed with :meth:`BaseExchange.close`). How
-each method picks spot or futures: a symbol with a settle currency (``BTC/USDT:USDT``) is futures;
-otherwise the ``trade_type`` argument decides, and without one the connector's
-``default_trade_type`` (spot unless configured). Positions and leverage are always futures.
+A connector is used as an async context manager (or closed with
+[`close`][exchlayer.base.BaseExchange.close]). How each method picks spot or futures: a symbol
+with a settle currency (``BTC/USDT:USDT``) is futures; otherwise the ``trade_type`` argument
+decides, and without one the connector's ``default_trade_type`` (spot unless configured).
+Positions and leverage are always futures.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from .config import Credentials
 from .errors import (
@@ -42,6 +43,9 @@ from .models import (
 )
 from .redaction import Redactor, scrub_chain
 
+if TYPE_CHECKING:
+    from .orders import OrderRequest
+
 __all__ = ["BaseExchange", "Capabilities"]
 
 _Self = TypeVar("_Self", bound="BaseExchange")
@@ -50,7 +54,7 @@ _R = TypeVar("_R")
 # The interface's methods: whatever escapes one of them leaves through _guarded.
 _GUARDED = frozenset(
     {
-        "get_ticker", "get_order_book", "get_balance", "create_order", "get_order",
+        "get_ticker", "get_order_book", "get_balance", "create_order", "place_order", "get_order",
         "cancel_order", "get_open_orders", "get_trades", "get_positions", "set_leverage",
         "get_symbols", "get_exchange_info", "test_connection", "check_connection", "close",
     }
@@ -59,7 +63,7 @@ _GUARDED = frozenset(
 
 def _guarded(method: Callable[..., Awaitable[_R]]) -> Callable[..., Awaitable[_R]]:
     """``method`` such that every error leaving it is an exchlayer error whose whole chain is
-    free of secrets (see :func:`exchlayer.redaction.scrub_chain`)."""
+    free of secrets (see `exchlayer.redaction.scrub_chain`)."""
 
     @functools.wraps(method)
     async def guarded(self: BaseExchange, *args: Any, **kwargs: Any) -> _R:
@@ -105,9 +109,9 @@ def _text(value: object) -> str:
 class BaseExchange(ABC):
     """One typed, async interface to one exchange account.
 
-    Subclasses set :attr:`name` and :attr:`capabilities` and implement every abstract method.
-    Register them with :meth:`exchlayer.ExchangeFactory.register_exchange` or through the
-    ``exchlayer.exchanges`` entry-point group.
+    Subclasses set `name` and `capabilities` and implement every abstract method. Register them
+    with [`ExchangeFactory.register_exchange`][exchlayer.factory.ExchangeFactory.register_exchange]
+    or through the ``exchlayer.exchanges`` entry-point group.
     """
 
     name: ClassVar[str]
@@ -190,7 +194,7 @@ class BaseExchange(ABC):
             symbol: unified symbol, e.g. ``BTC/USDT``.
             order_type: market, limit, stop (market once triggered) or stop-limit.
             side: buy or sell.
-            amount: in base currency, a positive :class:`~decimal.Decimal`.
+            amount: in base currency, a positive `Decimal`.
             price: the limit price; required for LIMIT and STOP_LIMIT, refused otherwise.
             stop_price: the trigger price; required for STOP and STOP_LIMIT, refused otherwise.
             trade_type: spot or futures, when the symbol does not say.
@@ -205,6 +209,15 @@ class BaseExchange(ABC):
             InvalidOrder: the order is malformed or breaks a market rule; nothing was sent.
             OrderStatusUnknown: the order was sent but its fate could not be learned.
         """
+
+    async def place_order(self, request: OrderRequest) -> Order:
+        """Place the order `request` describes (one of the order-request models of
+        `exchlayer.orders`): what `create_order` does with its arguments as one value.
+
+        The default hands the request's fields to `create_order`; connectors that build on
+        requests (every ccxt-backed one) override it.
+        """
+        return await self.create_order(**request.fields())
 
     @abstractmethod
     async def get_order(
@@ -271,7 +284,7 @@ class BaseExchange(ABC):
     async def check_connection(self) -> ConnectionCheck:
         """Test the connection and say how it went (latency, and the error if it failed).
 
-        The default times :meth:`test_connection`; connectors that can report the reason of a
+        The default times `test_connection`; connectors that can report the reason of a
         failure override it.
         """
         started = time.perf_counter()

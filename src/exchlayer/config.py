@@ -1,7 +1,7 @@
 """Credentials and environment loading.
 
-Secrets are :class:`pydantic.SecretStr` from the moment they enter exchlayer: they print as
-``**********``, and :class:`Credentials` refuses to be pickled, so a secret cannot leave the
+Secrets are `pydantic.SecretStr` from the moment they enter exchlayer: they print as
+``**********``, and `Credentials` refuses to be pickled, so a secret cannot leave the
 process by accident.
 """
 

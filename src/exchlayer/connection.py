@@ -19,8 +19,8 @@ def _now() -> datetime:
 class ExchangeConnection(CredentialModel):
     """One account on one exchange: who owns it, which venue, and the credentials to reach it.
 
-    ``id`` is ``None`` until a :class:`~exchlayer.service.TradingService` or a
-    :class:`~exchlayer.store.ConnectionStore` assigns one. The credentials are secrets: they print
+    ``id`` is ``None`` until a `TradingService` or a
+    `ConnectionStore` assigns one. The credentials are secrets: they print
     as ``**********``, are left out of ``model_dump()``, and cannot be pickled.
     """
 

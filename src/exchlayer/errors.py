@@ -1,7 +1,7 @@
 """The exchlayer error tree.
 
-Every error a connector raises is an :class:`ExchangeLayerError`. Transient errors may succeed if
-tried again later; permanent ones will not, and retrying them only costs rate-limit budget::
+Every error a connector raises is an `ExchangeLayerError`. Transient errors may succeed if
+tried again later; permanent ones will not, and retrying them only costs rate-limit budget:
 
     ExchangeLayerError
     ├── TransientError                 try again later
@@ -27,7 +27,7 @@ tried again later; permanent ones will not, and retrying them only costs rate-li
     └── OrderStatusUnknown             .client_order_id: the order may or may not exist
 
 Each error carries ``exchange``, ``operation`` and ``symbol`` (when there is one) and never a
-secret. Catch the branch you can act on::
+secret. Catch the branch you can act on:
 
     try:
         order = await exchange.create_order(...)
@@ -226,7 +226,7 @@ class OrderStatusUnknown(ExchangeLayerError):
 
     The order may or may not exist on the venue; exchlayer never sends it again on its own.
     Look it up by ``client_order_id`` (``get_order(None, symbol, client_order_id=...)``) before
-    deciding to send it again: once :attr:`settles_by` has passed, a lookup that does not find
+    deciding to send it again: once `settles_by` has passed, a lookup that does not find
     it is final, because the venue refuses the original request by then.
     """
 

@@ -1,13 +1,16 @@
 """ExchangeFactory and the exchange registry.
 
 Exchanges are found through the ``exchlayer.exchanges`` entry-point group. exchlayer's own
-exchanges register there exactly the way a third-party package does::
+exchanges register there exactly the way a third-party package does:
 
     [project.entry-points."exchlayer.exchanges"]
     myvenue = "my_package.venue:MyVenueExchange"
 
 Entry points are read once, on the first call that needs them; an exchange class is imported on
-its first use and cached. A plugin that fails to import is logged and skipped, never fatal.
+its first use and cached. A plugin that fails to import is logged and left out of
+``get_available_exchanges()``, never fatal: ``broken_plugins()`` says why, ``exchlayer exchanges``
+lists it, and ``create_exchange()`` with its name raises a ``ConfigurationError`` naming the
+failure.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import threading
 from collections.abc import Mapping
 from importlib.metadata import EntryPoint, entry_points
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import SecretStr
 
@@ -25,11 +28,31 @@ from .base import BaseExchange
 from .config import Credentials, load_env_config
 from .errors import ConfigurationError
 
-__all__ = ["ENTRY_POINT_GROUP", "ExchangeFactory"]
+__all__ = ["ENTRY_POINT_GROUP", "CreationHook", "ExchangeFactory"]
 
 ENTRY_POINT_GROUP = "exchlayer.exchanges"
 
 log = logging.getLogger(__name__)
+
+
+class CreationHook(Protocol):
+    """A function ``ExchangeFactory.create_exchange`` calls before it builds a connector.
+
+    It gets the exchange class, the connector's credentials and testnet flag, and the keyword
+    options the caller passed, and returns the options to build the connector with. Hooks are
+    for harnesses that must see every connector a program creates:
+    [``exchlayer.testing.route_to``][exchlayer.testing.helpers.route_to] uses one to send them
+    all to a simulator. A hook that raises stops the creation with its error.
+    """
+
+    def __call__(
+        self,
+        exchange_class: type[BaseExchange],
+        *,
+        credentials: Credentials | None,
+        is_testnet: bool,
+        options: Mapping[str, Any],
+    ) -> Mapping[str, Any]: ...
 
 
 class _Registry:
@@ -40,6 +63,7 @@ class _Registry:
         self._entry_points: dict[str, EntryPoint] | None = None
         self._classes: dict[str, type[BaseExchange]] = {}
         self._broken: dict[str, str] = {}
+        self.hooks: tuple[CreationHook, ...] = ()
 
     def _discover(self) -> dict[str, EntryPoint]:
         with self._lock:
@@ -108,7 +132,37 @@ class _Registry:
 
     def broken(self) -> Mapping[str, str]:
         with self._lock:
-            return MappingProxyType(dict(self._broken))
+            for name in self._discover():
+                self._load(name)  # every entry point tried, so the answer is complete
+            return MappingProxyType(dict(sorted(self._broken.items())))
+
+    def why_broken(self, name: str) -> str | None:
+        """Why the plugin registered as ``name`` failed to load, or ``None``."""
+        key = _normalise(name)
+        with self._lock:
+            if key in self._classes:
+                return None
+            self._load(key)
+            reason = self._broken.get(key)
+            if reason is None:
+                return None
+            ep = self._discover()[key]
+            dist = getattr(ep, "dist", None)
+            source = f"{ep.value}" + (f", from {dist.name} {dist.version}" if dist else "")
+            return f"{reason} (entry point {source})"
+
+    def add_hook(self, hook: CreationHook) -> None:
+        with self._lock:
+            self.hooks = (*self.hooks, hook)
+
+    def remove_hook(self, hook: CreationHook) -> None:
+        with self._lock:
+            hooks = list(self.hooks)
+            if hook in hooks:
+                hooks.reverse()
+                hooks.remove(hook)  # the last one added
+                hooks.reverse()
+            self.hooks = tuple(hooks)
 
     def refresh(self) -> None:
         """Forget discovered entry points (not explicit registrations) and read them again."""
@@ -159,13 +213,18 @@ class ExchangeFactory:
             **options: passed to the exchange class (e.g. ``session``, ``default_trade_type``).
 
         Raises:
-            ConfigurationError: unknown name (the message lists the available ones), or
-                incomplete credentials.
+            ConfigurationError: unknown name (the message lists the available ones), a plugin
+                that is installed but fails to import (the message says why), or incomplete
+                credentials.
         """
         exchange_cls = cls._resolve(exchange_name)
         credentials = Credentials.from_values(
             api_key, api_secret, passphrase, exchange=exchange_cls.name
         )
+        for hook in reversed(_registry.hooks):  # the most recent first
+            options = dict(
+                hook(exchange_cls, credentials=credentials, is_testnet=is_testnet, options=options)
+            )
         return exchange_cls(credentials=credentials, is_testnet=is_testnet, **options)
 
     @classmethod
@@ -216,13 +275,35 @@ class ExchangeFactory:
 
     @classmethod
     def broken_plugins(cls) -> Mapping[str, str]:
-        """Plugins that failed to load, with the reason."""
+        """Installed plugins that fail to load, name -> the reason (the error, or what the entry
+        point holds instead of a ``BaseExchange`` subclass), sorted by name."""
         return _registry.broken()
+
+    @classmethod
+    def add_creation_hook(cls, hook: CreationHook) -> None:
+        """Call ``hook`` before every connector this process creates; see ``CreationHook``.
+
+        The most recently added hook runs first, and each gets the options the one before
+        returned, so an outer hook sees what an inner one decided. Remove it with
+        ``remove_creation_hook``.
+        """
+        _registry.add_hook(hook)
+
+    @classmethod
+    def remove_creation_hook(cls, hook: CreationHook) -> None:
+        """Stop calling ``hook`` (the last time it was added); unknown hooks are ignored."""
+        _registry.remove_hook(hook)
 
     @classmethod
     def _resolve(cls, exchange_name: str) -> type[BaseExchange]:
         exchange_cls = _registry.get(exchange_name)
         if exchange_cls is None:
+            reason = _registry.why_broken(exchange_name)
+            if reason is not None:
+                raise ConfigurationError(
+                    f"exchange {_normalise(exchange_name)!r} is installed but its plugin failed "
+                    f"to load: {reason}; fix or reinstall the package that provides it"
+                )
             available = ", ".join(_registry.names()) or "none"
             raise ConfigurationError(
                 f"unknown exchange {exchange_name!r}; available: {available}"

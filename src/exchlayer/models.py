@@ -1,9 +1,13 @@
 """Enums and data models: what every exchlayer call takes and returns.
 
-Money is :class:`~decimal.Decimal` end to end (prices, amounts, costs, fees, balances); a float is
-refused. Timestamps are timezone-aware UTC :class:`~datetime.datetime` objects. Models are frozen
-pydantic v2 models; each keeps the venue's payload in ``raw``, which stays out of ``repr``, equality
-and ``model_dump()`` so it never clutters a log line or an API response.
+Money is ``Decimal`` end to end (prices, amounts, costs, fees, balances); a float is refused.
+Timestamps are timezone-aware UTC ``datetime`` objects. Models are frozen pydantic v2 models; each
+keeps the venue's payload in ``raw``, which stays out of ``repr``, equality and ``model_dump()``
+so it never clutters a log line or an API response.
+
+Enum members are strings and print as their values on every supported Python (3.10 to 3.12):
+``str(OrderSide.BUY)``, ``f"{OrderSide.BUY}"`` and ``format(OrderSide.BUY)`` are all ``"buy"``,
+as in JSON; ``OrderSide.BUY.name`` is ``"BUY"`` and ``repr()`` shows both.
 """
 
 from __future__ import annotations
@@ -49,7 +53,23 @@ __all__ = [
 ]
 
 
-class OrderType(str, Enum):
+class _StrEnum(str, Enum):
+    """An enum whose members print as their values: ``str()``, ``format()`` and f-strings give
+    ``"buy"`` on every supported Python; ``repr()`` keeps the name (``<OrderSide.BUY: 'buy'>``).
+
+    A plain ``(str, Enum)`` prints ``OrderSide.BUY`` from ``str()`` everywhere, and from
+    ``format()`` on 3.11+ only (3.10 gives the value); this pins both to the value, as
+    ``enum.StrEnum`` (3.11+) does.
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(str(self.value), format_spec)
+
+
+class OrderType(_StrEnum):
     """The kind of order: plain market or limit, or one that waits for a trigger price."""
 
     MARKET = "market"
@@ -70,21 +90,21 @@ class OrderType(str, Enum):
         return self in (OrderType.LIMIT, OrderType.STOP_LIMIT)
 
 
-class OrderSide(str, Enum):
+class OrderSide(_StrEnum):
     """Buy or sell."""
 
     BUY = "buy"
     SELL = "sell"
 
 
-class TradeType(str, Enum):
+class TradeType(_StrEnum):
     """Spot, or USDT-margined perpetual futures."""
 
     SPOT = "spot"
     FUTURES = "futures"
 
 
-class OrderStatus(str, Enum):
+class OrderStatus(_StrEnum):
     """Where an order is in its life. ``UNKNOWN`` stands for a status the venue invented."""
 
     OPEN = "open"
@@ -101,7 +121,7 @@ class OrderStatus(str, Enum):
         return self in (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
 
 
-class TimeInForce(str, Enum):
+class TimeInForce(_StrEnum):
     """How long a limit order stays on the book."""
 
     GTC = "GTC"
@@ -114,14 +134,14 @@ class TimeInForce(str, Enum):
     """Rest on the book as a maker order, or be rejected."""
 
 
-class PositionSide(str, Enum):
+class PositionSide(_StrEnum):
     """The direction of a futures position."""
 
     LONG = "long"
     SHORT = "short"
 
 
-class MarginMode(str, Enum):
+class MarginMode(_StrEnum):
     """How a futures position's margin is shared."""
 
     CROSS = "cross"
@@ -179,8 +199,8 @@ class _Model(BaseModel):
         For exchlayer's parsers only, whose values come out of the parsing already Decimal,
         aware datetimes and enums. It does what pydantic's ``model_construct`` does for these
         frozen models (no extras, no private attributes) in a third of the time. With
-        :func:`check_parsed_models` on (as in exchlayer's test suite), it validates strictly
-        instead, which proves those types.
+        [`check_parsed_models`][exchlayer.models.check_parsed_models] on (as in exchlayer's
+        test suite), it validates strictly instead, which proves those types.
         """
         if _checking:
             return cls.model_validate(values, strict=True)
@@ -292,7 +312,7 @@ def _first(level: Any) -> Any:
 
 
 def _mid(bid: Any, ask: Any) -> Decimal | None:
-    """``(bid + ask) / 2``, or ``None`` where it is no number (see :func:`_spread`)."""
+    """``(bid + ask) / 2``, or ``None`` where it is no number (see `_spread`)."""
     try:
         result = (bid + ask) / 2
         return result if isinstance(result, Decimal) and result.is_finite() else None
@@ -417,7 +437,7 @@ class OrderBook(_Model):
 
     @property
     def mid(self) -> Decimal | None:
-        """The midpoint of the best bid and the best ask (``None`` as for :attr:`spread`)."""
+        """The midpoint of the best bid and the best ask (``None`` as for `spread`)."""
         if not self.bids or not self.asks:
             return None
         return _mid(_first(self.bids[0]), _first(self.asks[0]))

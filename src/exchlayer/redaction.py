@@ -2,16 +2,16 @@
 
 ccxt logs every request at DEBUG with its headers and body, which carry the API key (Binance's
 ``X-MBX-APIKEY``, KuCoin's ``KC-API-KEY`` and ``KC-API-PASSPHRASE``, ...) and the signature. Each
-ccxt client exchlayer creates gets a :class:`RedactingLogger` instead of ccxt's module logger: it
+ccxt client exchlayer creates gets a `RedactingLogger` instead of ccxt's module logger: it
 formats the record, replaces every known secret and every signature with ``***``, and only then
 hands the line to the ``exchlayer.wire`` logger.
 
 An exchlayer error is raised ``from`` what the layer below raised, and ccxt's exceptions carry
 the signed URL (``signature=<hex>``, replayable within the venue's window) and whatever the venue
-echoed (an API key, a passphrase). :func:`scrub_chain` runs where an error leaves a connector
+echoed (an API key, a passphrase). `scrub_chain` runs where an error leaves a connector
 (``BaseExchange``'s methods): every exception reachable from it (``__cause__``,
 ``__context__``, ``args``, notes) is either exchlayer's own, with its message scrubbed, or an
-:class:`UpstreamError` standing in for a foreign one: its type's name and its scrubbed text.
+`UpstreamError` standing in for a foreign one: its type's name and its scrubbed text.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ class UpstreamError(Exception):
 def scrub_chain(error: BaseException, redact: Callable[[str], str]) -> None:
     """Clean ``error`` and everything reachable from it, in place: exchlayer errors keep their
     type with messages, ``args`` and notes scrubbed; any other exception in the chain is
-    replaced by an :class:`UpstreamError`."""
+    replaced by an `UpstreamError`."""
     _clean(error, redact, {})
 
 

@@ -15,9 +15,11 @@ import httpx
 import pytest
 import pytest_asyncio
 import uvicorn
-from fastapi import FastAPI, Header
+from fastapi import FastAPI, Header, HTTPException
 
 from exchlayer.api import create_router
+from exchlayer.config import Credentials
+from exchlayer.connection import ExchangeConnection
 from exchlayer.resilience.retry import NO_RETRY
 from exchlayer.service import TradingService
 from exchlayer.testing import Simulator
@@ -616,6 +618,52 @@ async def test_an_unexpected_error_is_a_500_that_says_nothing(
     assert "secret" not in response.text and "boom" not in response.text
     assert body["error_id"] in caplog.text and "RuntimeError" in caplog.text
     assert "very-secret" not in caplog.text and "boom" not in caplog.text
+
+
+# --- mounting ------------------------------------------------------------------------------------
+async def test_the_hosts_authentication_runs_first_and_its_refusals_pass_through(
+    service: TradingService,
+) -> None:
+    async def bearer_user(authorization: Annotated[str, Header()]) -> str:
+        if authorization != "Bearer good":
+            raise HTTPException(401, "unknown token")
+        return "alice"
+
+    app = FastAPI()
+    app.include_router(create_router(service, current_user=bearer_user))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=f"http://test{PREFIX}") as http:
+        missing = await http.get("/connections")
+        refused = await http.get("/connections", headers={"Authorization": "Bearer bad"})
+        allowed = await http.get("/connections", headers={"Authorization": "Bearer good"})
+    assert missing.status_code == 422, missing.text
+    assert missing.json()["detail"][0]["loc"] == ["header", "authorization"]
+    assert refused.status_code == 401 and refused.json() == {"detail": "unknown token"}
+    assert allowed.status_code == 200 and allowed.json() == []
+
+
+async def test_two_routers_over_two_services_in_one_app(
+    service: TradingService, venue_simulator: Simulator
+) -> None:
+    async with TradingService(
+        session=venue_simulator.client_session(), health_check_interval=None
+    ) as other:
+        await other.add_exchange_connection(
+            ExchangeConnection(
+                user="alice", exchange="binance", label="other",
+                credentials=Credentials.from_values("only-in-other", "x"),
+            ),
+            test=False,
+        )
+        app = FastAPI()
+        app.include_router(create_router(service, current_user=header_user, prefix="/one"))
+        app.include_router(create_router(lambda: other, current_user=header_user, prefix="/two"))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            one = await http.get("/one/connections", headers=as_("alice"))
+            two = await http.get("/two/connections", headers=as_("alice"))
+    assert one.status_code == two.status_code == 200
+    assert one.json() == [] and [c["label"] for c in two.json()] == ["other"]
 
 
 # --- packaging -----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from exchlayer.connector import parsing
-from exchlayer.connector.core import _ccxt_class
+from exchlayer.connector.ccxt_class import ccxt_class as _ccxt_class
 from exchlayer.errors import MalformedResponse
 from exchlayer.models import (
     Order,
@@ -227,7 +227,7 @@ def test_books_are_strictly_ordered_and_never_crossed(binance: Any) -> None:
         return parsing.parse_order_book(raw, "BTC/USDT", SPOT)
 
     book = parse([["99.5", "1"], ["99", "2.50"]], [["100", "0.1"], ["100.5", "3"]])
-    assert [(str(p), str(a)) for p, a in book.bids] == [("99.5", "1"), ("99", "2.50")]
+    assert [(str(p), str(a)) for p, a in book.bids] == [("99.5", "1"), ("99", "2.5")]
     assert book.spread == D("0.5")
     assert book.mid == D("99.75")
     with pytest.raises(MalformedResponse, match="strictly descending"):

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from exchlayer.connector import parsing
-from exchlayer.connector.core import _ccxt_class
+from exchlayer.connector.ccxt_class import ccxt_class as _ccxt_class
 from exchlayer.errors import MalformedResponse
 from exchlayer.models import (
     Balance,

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from exchlayer.connector.validation import (
+from exchlayer.errors import BadSymbol, InvalidOrder, OrderLimitViolation
+from exchlayer.models import Market, OrderSide, OrderType, TimeInForce, TradeType
+from exchlayer.validation import (
     check_market_rules,
     check_order_request,
     parse_symbol,
 )
-from exchlayer.errors import BadSymbol, InvalidOrder, OrderLimitViolation
-from exchlayer.models import Market, OrderSide, OrderType, TimeInForce, TradeType
 
 D = Decimal
 

@@ -3,6 +3,7 @@ an order is never duplicated nor lost."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -55,7 +56,7 @@ async def order_connector(sim: Simulator, venue: str) -> BaseExchange:
         # Bitget's 30 s timestamp window has no client setting; waiting it out four times
         # would take two minutes. Shorten it on both sides: the venue's and the connector's.
         sim.venues["bitget"].timestamp_window_ms = 500  # type: ignore[attr-defined]
-        exchange.order_timestamp_window = 0.5  # type: ignore[misc]
+        exchange.profile = replace(exchange.profile, request_window=0.5)  # type: ignore[attr-defined,misc]
     return exchange
 
 

@@ -103,7 +103,7 @@ async def test_the_venues_order_windows() -> None:
         }
         windows = {
             name: {
-                tt: getattr(exchange._order_limiter(tt), "windows", None)  # type: ignore[attr-defined]
+                tt: getattr(exchange._pool._order_limiter(tt), "windows", None)  # type: ignore[attr-defined]
                 for tt in TradeType
             }
             for name, exchange in exchanges.items()

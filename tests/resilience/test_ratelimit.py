@@ -58,7 +58,7 @@ async def test_connectors_of_one_venue_share_one_budget(venue_simulator: Simulat
         await first.get_ticker("BTC/USDT")
         await second.get_ticker("BTC/USDT")
         await testnet.get_ticker("BTC/USDT")
-        limiters = [c._limiters for c in (first, second, testnet)]  # type: ignore[attr-defined]
+        limiters = [c._pool._limiters for c in (first, second, testnet)]  # type: ignore[attr-defined]
     assert limiters[0] and limiters[0] == limiters[1]
     assert limiters[2] != limiters[0]  # the demo environment has its own budget
 

@@ -72,7 +72,7 @@ async def hammer_exchlayer(sim: Simulator, venue: str, deadline: float) -> int:
 async def hammer_ccxt(sim: Simulator, venue: str, deadline: float) -> int:
     ccxt_id = VENUES[venue][0]
     adapter: Any = ExchangeFactory.get_exchange_class(venue)
-    options: dict[str, Any] = dict(adapter.ccxt_options.get(TradeType.SPOT, {}))
+    options: dict[str, Any] = dict(adapter.profile.ccxt_options.get(TradeType.SPOT, {}))
     clients = [
         getattr(ccxt, ccxt_id)(
             {

@@ -230,7 +230,7 @@ async def test_a_trigger_market_buy_by_quantity_is_accepted(sim: Simulator, bing
 def test_the_signature_of_bingx_documented_example() -> None:
     """The example in BingX's API documentation signs to the documented signature."""
     from exchlayer.testing.simulator.venues import VenueRequest
-    from exchlayer.testing.simulator.venues.bingx import _signed_payload
+    from exchlayer.testing.simulator.wire.signing import without_signature
 
     secret = "UuGuyEGt6ZEkpUObCYCmIfh0elYsZVh80jlYwpJuRZEw70t6vomMH7Sjmf94ztSI"
     query = "quoteOrderQty=20&side=BUY&symbol=ETHUSDT&timestamp=1649404670162&type=MARKET"
@@ -240,6 +240,6 @@ def test_the_signature_of_bingx_documented_example() -> None:
         path="/openApi/spot/v1/trade/order", raw_query=f"{query}&signature={documented}",
         query={}, body="", headers={}, received_ms=0,
     )
-    payload, signature = _signed_payload(request)
+    payload, signature = without_signature(request)
     assert (payload, signature) == (query, documented)
     assert hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest() == documented

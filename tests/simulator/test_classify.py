@@ -11,48 +11,37 @@ from typing import Any
 import pytest
 
 from exchlayer.testing.simulator import Operation, Simulator, VenueRequest
-from exchlayer.testing.simulator.venues import binance, bingx, bitget, gate, kucoin
+from exchlayer.testing.simulator.venues import WireVenue, bitget, venue_classes
 
 # Values for path parameters: the handlers may refuse them, the operation stays the same.
 _PATH_VALUES = {"settle": "usdt", "contract": "BTC_USDT", "order_id": "1", "depth": "20",
                 "orderId": "1", "clientOid": "x1", "symbol": "XBTUSDTM"}
-_GROUP = re.compile(r"\(\?P<(\w+)>\[\^/\]\+\)")
+_CAPTURE = re.compile(r"\{(\w+)\}")
+#: A host that serves each surface of a venue, and the prefix its routes' paths are under.
+_HOSTS = {
+    "binance": {"spot": "api.binance.com", "usdm": "fapi.binance.com",
+                "coinm": "dapi.binance.com"},
+    "bingx": {"spot": "open-api.bingx.com", "swap": "open-api.bingx.com",
+              "cswap": "open-api.bingx.com"},
+    "bitget": {"": bitget.HOST},
+    "gate": {"spot": "api.gateio.ws", "futures": "api.gateio.ws"},
+    "kucoin": {"spot": "api.kucoin.com", "futures": "api-futures.kucoin.com"},
+}
+_PREFIXES = {"gate": "/api/v4"}
 
 
-def _path(pattern: str) -> str:
-    """A concrete path for a route's regular expression."""
-    return _GROUP.sub(lambda m: _PATH_VALUES[m.group(1)], pattern).replace("\\", "")
+def _path(template: str) -> str:
+    """A concrete path for a route's path template."""
+    return _CAPTURE.sub(lambda m: _PATH_VALUES[m.group(1)], template)
 
 
-def _binance() -> Iterator[tuple[str, str, str]]:
-    hosts = {"spot": "api.binance.com", "usdm": "fapi.binance.com", "coinm": "dapi.binance.com"}
-    for surface, method, path in binance.BinanceVenue._routes:
-        yield hosts[surface], method, path
-
-
-def _bingx() -> Iterator[tuple[str, str, str]]:
-    for method, path in bingx.BingXVenue._routes:
-        yield "open-api.bingx.com", method, path
-
-
-def _bitget() -> Iterator[tuple[str, str, str]]:
-    for method, path in bitget.BitgetVenue._routes:
-        yield bitget.HOST, method, path
-
-
-def _gate() -> Iterator[tuple[str, str, str]]:
-    for route in gate.GateVenue._routes:
-        yield "api.gateio.ws", route.method, "/api/v4" + _path(route.pattern.pattern)
-
-
-def _kucoin() -> Iterator[tuple[str, str, str]]:
-    hosts = {"spot": "api.kucoin.com", "futures": "api-futures.kucoin.com"}
-    for route in kucoin.KucoinVenue._routes:
-        yield hosts[route.surface], route.method, _path(route.pattern.pattern)
-
-
-ROUTES = {"binance": _binance, "bingx": _bingx, "bitget": _bitget, "gate": _gate,
-          "kucoin": _kucoin}
+def _routes(venue: str) -> Iterator[tuple[str, str, str]]:
+    """Every route of a venue: (host, method, concrete path)."""
+    module = venue_classes()[venue]
+    assert issubclass(module, WireVenue)
+    for route in module.routes:
+        host = _HOSTS[venue][route.surface]
+        yield host, route.method, _PREFIXES.get(venue, "") + _path(route.path)
 
 
 def _request(sim: Simulator, host: str, method: str, path: str) -> VenueRequest:
@@ -65,11 +54,11 @@ def _request(sim: Simulator, host: str, method: str, path: str) -> VenueRequest:
     )
 
 
-@pytest.mark.parametrize("venue", sorted(ROUTES))
+@pytest.mark.parametrize("venue", sorted(_HOSTS))
 async def test_classify_agrees_with_the_handled_operation_on_every_route(venue: str) -> None:
     sim = Simulator(rate_limits=False)
     module = sim.venues[venue]
-    routes = list(ROUTES[venue]())
+    routes = list(_routes(venue))
     assert routes
     seen: dict[tuple[str, str, str], tuple[str, Any]] = {}
     for host, method, path in routes:
@@ -82,7 +71,7 @@ async def test_classify_agrees_with_the_handled_operation_on_every_route(venue: 
     assert disagree == {}
 
 
-@pytest.mark.parametrize("venue", sorted(ROUTES))
+@pytest.mark.parametrize("venue", sorted(_HOSTS))
 async def test_an_unknown_endpoint_is_unknown_before_and_after(venue: str) -> None:
     sim = Simulator(rate_limits=False)
     module = sim.venues[venue]

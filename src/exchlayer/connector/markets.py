@@ -1,7 +1,7 @@
 """Market metadata shared by every connector of one venue.
 
 A venue's market list is large (Binance's is ~3.8 MB of JSON and ~28 MB once ccxt has parsed it)
-and the same for every account. A :class:`MarketCache` loads it once per venue and environment and
+and the same for every account. A `MarketCache` loads it once per venue and environment and
 hands the parsed copy to every other ccxt client through ccxt's ``set_markets_from_exchange``,
 which shares references instead of copying (3.8 ms and ~0.25 MB per client instead of ~270 ms and
 ~28 MB). Entries older than ``ttl`` seconds are reloaded on next use by whichever client asks.

@@ -6,23 +6,23 @@ ccxt hands numbers over as floats. Each becomes a Decimal through its shortest r
 (``Decimal(repr(x))``), which gives back exactly the digits the venue sent; ``Decimal(x)`` would
 expose the float's binary error (``0.1`` -> ``0.1000000000000000055511151231257827...``).
 Tickers, orders, trades and balances skip the float: while ccxt builds them, its ``number`` is
-:func:`exact_number`. Order-book levels never pass through floats at all: see
-:func:`decimal_bid_ask`.
+`exact_number`. Order-book levels never pass through floats at all: see
+`decimal_bid_ask`.
 
 A garbled answer never becomes data
 -----------------------------------
 Every parser checks each field against what a venue may legitimately send and raises
-:class:`~exchlayer.errors.MalformedResponse` (naming the field and the value) otherwise; the
+`MalformedResponse` (naming the field and the value) otherwise; the
 connector adds the exchange, operation and symbol, retries a read and reconciles an order. No
 other exception type leaves a parser for anything a venue (or a broken proxy) could send.
 
 **Numbers.** A venue number is a JSON number or a numeric string; ``None`` and ``""`` mean
-"not reported". A string is read by :class:`~decimal.Decimal` only if it is plain ASCII without
+"not reported". A string is read by `Decimal` only if it is plain ASCII without
 surrounding whitespace or ``_`` (Python's Decimal reads ``" 5 "``, ``"1_000"``, ``"_1"`` and
 ``"５"``, which no venue writes: they are refused, not guessed at), so ``"0x10"``, ``"NaN"``,
 ``"Infinity"`` and ``"-inf"`` are refused too. ``"-0"`` reads as ``0``. (Order-book levels
 are the one exception to the text rule, for speed: their text is read as Decimal reads it, see
-:func:`decimal_bid_ask`.) Every number must be zero or of magnitude ``1E-30 <= |x| < 1E+24``:
+`decimal_bid_ask`.) Every number must be zero or of magnitude ``1E-30 <= |x| < 1E+24``:
 
 * the largest real quantities are the supplies of the biggest meme tokens (BabyDoge: ~4.2E+17
   units), so no balance, amount or 24-hour volume reaches 1E+18; 1E+24 leaves a million times
@@ -33,7 +33,7 @@ are the one exception to the text rule, for speed: their text is read as Decimal
 * below 1E+24, a figure keeps 4 decimal places inside Decimal's default 28-digit precision, so
   ``free + used`` and similar sums stay exact.
 
-**Timestamps** (:func:`to_datetime`). ccxt's milliseconds. ``0``, ``-1`` (any value <= 0) are
+**Timestamps** (`to_datetime`). ccxt's milliseconds. ``0``, ``-1`` (any value <= 0) are
 venues' placeholders for "not set" and read as ``None``; otherwise a time must fall between
 2009-01-03 (the Bitcoin genesis block: no crypto venue's event is older) and 2100-01-01. A time
 outside is seconds or microseconds read as milliseconds: refused.
@@ -123,12 +123,12 @@ Speed
 -----
 Models are built without re-validation (``_trusted``): every value here already has its final
 type (Decimal or None, aware UTC datetimes, enums), which the test suite proves by turning on
-:func:`~exchlayer.models.check_parsed_models`; validation would cost ~10 µs a model. The checks
+`check_parsed_models`; validation would cost ~10 µs a model. The checks
 above are comparisons with constants, one call per field. An order book, the hot path, is
-checked as ccxt builds it: four comparisons per level in :func:`decimal_bid_ask`, which hands
+checked as ccxt builds it: four comparisons per level in `decimal_bid_ask`, which hands
 ccxt plain tuples (its sort of each side reads them at C speed, where an
-:class:`~exchlayer.models.OrderBookLevel` runs Python code per level); then
-:func:`parse_order_book` checks each side's order in one C-level pass (``map``) while it makes
+`OrderBookLevel` runs Python code per level); then
+`parse_order_book` checks each side's order in one C-level pass (``map``) while it makes
 the levels. A 100-level book costs what it cost unchecked (``benchmarks/overhead.py``).
 """
 
@@ -226,7 +226,7 @@ _WANTED = (
 _NAN = Decimal("NaN")
 
 
-def _number(value: Any, field: str, rule: int = _ANY) -> Decimal | None:
+def _number(value: Any, field: str, rule: int = _ANY) -> Decimal | None:  # noqa: PLR0912 - the number rules of the module docstring in order; hot path, kept inline
     """A venue number as a Decimal (``None`` when not reported); refuses what is not a number
     of sane magnitude (see the module docstring), and what breaks ``rule``: ``_ANY`` sign,
     ``_SIZE`` (>= 0), ``_POSITIVE`` (> 0) or ``_PRICE`` (> 0, and 0 is the venue's "none")."""
@@ -374,12 +374,16 @@ def decimal_bid_ask(
     text no venue writes in a book, and Decimal reads such text as the digits it spells.
 
     The level is a plain ``(price, amount)`` tuple, which ccxt's sort reads at C speed;
-    :func:`parse_order_book` makes the :class:`~exchlayer.models.OrderBookLevel` of it.
+    `parse_order_book` makes the `OrderBookLevel` of it.
     """
     try:
         price, amount = bidask[price_key], bidask[amount_key]
-        p = Decimal(price) if type(price) is str else Decimal(repr(price))
-        a = Decimal(amount) if type(amount) is str else Decimal(repr(amount))
+        p = (_book_text.get(price) or _book_number(price)) if type(price) is str else (
+            Decimal(repr(price))
+        )
+        a = (_book_text.get(amount) or _book_number(amount)) if type(amount) is str else (
+            Decimal(repr(amount))
+        )
         if SMALLEST <= p < LARGEST and SMALLEST <= a < LARGEST:  # a NaN fails too
             return (p, a)
     except (ArithmeticError, LookupError, TypeError):
@@ -387,8 +391,25 @@ def decimal_bid_ask(
     raise _bad("order-book level", bidask, "a positive price and amount below 1E+24")
 
 
+_book_text: dict[str, Decimal] = {}
+_BOOK_TEXT_LIMIT = 50_000
+
+
+def _book_number(text: str) -> Decimal:
+    """A book's number text as a Decimal, trailing fractional zeros dropped as for every other
+    number (Binance's `"50000.00000000"` reads `50000`, as in its ticker). Remembered: a book's
+    prices and sizes repeat from one answer to the next, and a lookup costs a third of a parse."""
+    number = Decimal(text)
+    if number.is_finite():
+        number = _plain(number)
+    if len(_book_text) >= _BOOK_TEXT_LIMIT:
+        _book_text.clear()
+    _book_text[text] = number
+    return number
+
+
 def _level(raw: Any, side: str) -> OrderBookLevel:
-    """A level that did not come through :func:`decimal_bid_ask` (a float pair, text, Decimals,
+    """A level that did not come through `decimal_bid_ask` (a float pair, text, Decimals,
     a level built by hand)."""
     if not isinstance(raw, (list, tuple)) or len(raw) < 2:  # ccxt may add a count
         raise _bad(f"order-book {side} level", raw, "a price and an amount")
@@ -397,7 +418,16 @@ def _level(raw: Any, side: str) -> OrderBookLevel:
     amount = _number(second, f"order-book {side} amount", _POSITIVE)
     if price is None or amount is None:
         raise _bad(f"order-book {side} level", raw, "a price and an amount")
-    return _tuple_new(OrderBookLevel, (price, amount))
+    return _tuple_new(OrderBookLevel, (_plain(price), _plain(amount)))
+
+
+def _plain(number: Decimal) -> Decimal:
+    """`number` without trailing fractional zeros (`2.50` is `2.5`, `50000.00` is `50000`), as a
+    book read through ccxt has them."""
+    if number.as_tuple().exponent >= 0:  # type: ignore[operator]  # finite here
+        return number
+    normal = number.normalize()
+    return normal if normal.as_tuple().exponent <= 0 else number.quantize(1)  # type: ignore[operator]
 
 
 def _side(raw: Any, side: str) -> tuple[tuple[OrderBookLevel, ...], list[Decimal]]:
@@ -442,7 +472,7 @@ def scale_levels(levels: tuple[OrderBookLevel, ...], size: Decimal) -> tuple[Ord
 
 
 def parse_order_book(raw: Mapping[str, Any], symbol: str, trade_type: TradeType) -> OrderBook:
-    """ccxt's order book -> :class:`OrderBook` (for ``symbol``, the one asked for)."""
+    """ccxt's order book -> `OrderBook` (for ``symbol``, the one asked for)."""
     raw = _mapping(raw, "order book")
     got = raw.get("symbol")
     if got is not None and got != symbol:
@@ -476,7 +506,7 @@ def parse_order_book(raw: Mapping[str, Any], symbol: str, trade_type: TradeType)
 
 # --- tickers --------------------------------------------------------------------------------
 def parse_ticker(raw: Mapping[str, Any], symbol: str, trade_type: TradeType) -> Ticker:
-    """ccxt's ticker -> :class:`Ticker` (for ``symbol``, the one asked for)."""
+    """ccxt's ticker -> `Ticker` (for ``symbol``, the one asked for)."""
     raw = _mapping(raw, "ticker")
     got = raw.get("symbol")
     if got is not None and got != symbol:
@@ -520,10 +550,10 @@ def _rounding(*values: Decimal) -> Decimal:
     return sum((_HALF.scaleb(int(value.as_tuple().exponent)) for value in values), _ZERO)
 
 
-def parse_balances(
+def parse_balances(  # noqa: PLR0912 - one refusal per malformed balance row; hot path, kept inline
     raw: Mapping[str, Any], trade_type: TradeType, currency: str | None
 ) -> list[Balance]:
-    """ccxt's balance -> non-zero :class:`Balance` rows (or the one for ``currency``)."""
+    """ccxt's balance -> non-zero `Balance` rows (or the one for ``currency``)."""
     raw = _mapping(raw, "balance")
     info = raw.get("info")
     if info is None or (isinstance(info, Mapping) and not info):
@@ -631,7 +661,7 @@ def parse_order(
     symbol: str | None = None,
     client_order_id: str | None = None,
 ) -> Order:
-    """ccxt's order -> :class:`Order`.
+    """ccxt's order -> `Order`.
 
     ``symbol`` is the market asked about: the answer's own symbol must be it (and it stands in
     when the answer names none). ``client_order_id`` fills in when the venue omits it.
@@ -698,7 +728,7 @@ def parse_order(
 def parse_trade(
     raw: Mapping[str, Any], trade_type: TradeType, *, symbol: str | None = None
 ) -> Trade:
-    """ccxt's (own) trade -> :class:`Trade`; ``symbol``, when given, is the market asked about,
+    """ccxt's (own) trade -> `Trade`; ``symbol``, when given, is the market asked about,
     which the answer's own symbol must be."""
     raw = _mapping(raw, "trade")
     get = raw.get
@@ -728,7 +758,7 @@ def parse_trade(
 
 # --- positions ------------------------------------------------------------------------------
 def parse_position(raw: Mapping[str, Any], *, symbol: str | None = None) -> Position | None:
-    """ccxt's position -> :class:`Position`, or ``None`` for a flat (empty) one; ``symbol``,
+    """ccxt's position -> `Position`, or ``None`` for a flat (empty) one; ``symbol``,
     when given, is the market asked about, which the answer's own symbol must be."""
     raw = _mapping(raw, "position")
     get = raw.get
@@ -780,7 +810,7 @@ def _limits(raw: Any, what: str) -> tuple[Decimal | None, Decimal | None]:
 
 
 def parse_market(raw: Mapping[str, Any]) -> Market:
-    """ccxt's market -> :class:`Market` (ccxt runs every supported venue in tick-size mode)."""
+    """ccxt's market -> `Market` (ccxt runs every supported venue in tick-size mode)."""
     raw = _mapping(raw, "market")
     market = raw.get("symbol")
     if type(market) is not str or not market:

@@ -5,16 +5,16 @@ budget and get the IP banned. exchlayer gives every connector of one venue (per 
 environment) one limiter, weighted by ccxt's per-endpoint cost, so their sum stays inside the
 venue's budget:
 
-- :class:`LocalBackend` (the default) shares a leaky bucket (aiolimiter) between the connectors
+- `LocalBackend` (the default) shares a leaky bucket (aiolimiter) between the connectors
   of one process;
-- :class:`RedisBackend` shares it between processes and machines through Redis (GCRA in a Lua
+- `RedisBackend` shares it between processes and machines through Redis (GCRA in a Lua
   script, timed by the Redis server's clock so machines with skewed clocks agree).
 
 A venue's 429 or 418 pauses every connector drawing from that budget for the ``Retry-After``
-period (:meth:`RateLimiter.pause`).
+period (`RateLimiter.pause`).
 
 Venues also count each account's new orders (Binance: 100 per 10 s on spot; Gate: 10 a second;
-BingX: 5 a second; ...), a limit ccxt does not model. A :class:`WindowLimiter` per account
+BingX: 5 a second; ...), a limit ccxt does not model. A `WindowLimiter` per account
 (in-process, or through Redis) keeps each connector's orders inside those windows.
 
 Budgets come from ccxt's own model of each venue (``rateLimit`` milliseconds per cost unit, and

@@ -4,7 +4,7 @@ Reads (tickers, books, balances, order lookups, ...) are retried on transient er
 exponential backoff and full jitter, bounded in attempts and in total time, and never sooner
 than a venue's ``Retry-After``. Permanent errors (authentication, insufficient funds, invalid
 order, bad symbol, ...) are raised at once: retrying them only spends rate-limit budget.
-``create_order`` is never retried here; see :mod:`exchlayer.connector.core` for how an order
+``create_order`` is never retried here; see `exchlayer.connector.core` for how an order
 whose fate is open is reconciled through its client order id.
 
 Why these defaults: 4 attempts with waits of about 0.25, 0.5 and 1 s (randomised down to zero)
@@ -33,7 +33,7 @@ from tenacity import (
 
 from ..errors import ClockSkew, ExchangeLayerError, RateLimitExceeded, TransientError
 
-__all__ = ["NO_RETRY", "RetryPolicy", "retry_call"]
+__all__ = ["NO_RETRY", "RetryPolicy", "retry_call", "retry_failed", "retryable"]
 
 log = logging.getLogger("exchlayer.retry")
 T = TypeVar("T")
@@ -100,6 +100,25 @@ async def retry_call(
         if policy.attempts <= 1 or not _retryable(exc):
             raise
         first = exc
+    return await retry_failed(call, policy, first, started, sleep=sleep)
+
+
+def retryable(exc: BaseException, policy: RetryPolicy) -> bool:
+    """Whether a first attempt that raised ``exc`` is tried again under ``policy``."""
+    return policy.attempts > 1 and _retryable(exc)
+
+
+async def retry_failed(
+    call: Callable[[], Awaitable[T]],
+    policy: RetryPolicy,
+    first: Exception,
+    started: float,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> T:
+    """The retries of ``call`` after its first attempt (begun at ``started``, monotonic) raised
+    ``first``, a retryable error: for callers that make the first attempt themselves, so the
+    common, successful call runs through no extra frame."""
     delay = policy.backoff(1)
     if isinstance(first, RateLimitExceeded):
         delay = max(delay, first.retry_after if first.retry_after is not None else 1.0)

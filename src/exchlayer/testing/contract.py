@@ -1,6 +1,6 @@
 """The behaviour every exchange connector owes its users, as a test class to subclass.
 
-Run it for one exchange and trade type against the venue simulator::
+Run it for one exchange and trade type against the venue simulator:
 
     from exchlayer import TradeType
     from exchlayer.testing.contract import ExchangeContract
@@ -9,10 +9,12 @@ Run it for one exchange and trade type against the venue simulator::
         exchange_name = "myvenue"
         trade_type = TradeType.SPOT
 
-The tests use the ``venue_simulator`` fixture of exchlayer's pytest plugin (pytest-asyncio needed)
-and :func:`exchlayer.testing.connect`; set :attr:`connect_options` to point it at your simulator
-venue (``{"venue": ..., "environment": ...}``). Tests of features the exchange's
-:class:`~exchlayer.models.Capabilities` does not claim check that they raise ``NotSupported``.
+The tests use the ``venue_simulator`` fixture of exchlayer's pytest plugin (``pip install
+"exchlayer[testing]"``) and [`exchlayer.testing.connect`][exchlayer.testing.helpers.connect];
+set `connect_options` to point it at your simulator venue
+(``{"venue": ..., "environment": ...}``). Tests of features the exchange's
+[`Capabilities`][exchlayer.models.Capabilities] does not claim check that they raise
+``NotSupported``.
 """
 
 from __future__ import annotations

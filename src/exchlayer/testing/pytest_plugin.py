@@ -1,18 +1,25 @@
 """pytest fixtures for testing code that uses exchlayer, installed as the ``exchlayer`` plugin.
 
 ``venue_simulator``
-    A started :class:`~exchlayer.testing.Simulator`, stopped after the test.
+    A started ``exchlayer.testing.Simulator``, stopped after the test.
 ``simulated_exchange``
     A factory: ``await simulated_exchange("binance", **kwargs)`` returns a connector with a funded
-    account on ``venue_simulator`` (see :func:`exchlayer.testing.connect`); closed after the test.
+    account on ``venue_simulator`` (see ``exchlayer.testing.connect``); closed after the test.
 
-The fixtures need pytest-asyncio; without it this plugin defines nothing.
+The fixtures need pytest-asyncio (``pip install "exchlayer[testing]"``); without it this plugin
+defines nothing. Both fixtures are function-scoped, so any event-loop scope serves them: where
+the project leaves pytest-asyncio's ``asyncio_default_fixture_loop_scope`` unset, the plugin
+silences pytest-asyncio's warning about it (which would stop a run under ``-W error``), and
+pytest-asyncio's behaviour stays its default. Set the option to choose.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
+
+import pytest
 
 try:
     import pytest_asyncio
@@ -24,6 +31,20 @@ else:
 if TYPE_CHECKING:
     from ..base import BaseExchange
     from .simulator import Simulator
+
+# The start of pytest-asyncio's warning (0.24 to 1.x) when the option is not set.
+_UNSET_LOOP_SCOPE = 'The configuration option "asyncio_default_fixture_loop_scope" is unset'
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Before pytest-asyncio configures itself: silence its warning about an unset default
+    fixture loop scope (the filter lasts as long as pytest's configuration does)."""
+    if HAVE_PYTEST_ASYNCIO and not config.getini("asyncio_default_fixture_loop_scope"):
+        warnings.filterwarnings(
+            "ignore", message=_UNSET_LOOP_SCOPE, category=pytest.PytestDeprecationWarning
+        )
+
 
 if HAVE_PYTEST_ASYNCIO:
 

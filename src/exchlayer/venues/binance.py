@@ -27,57 +27,22 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from ..connector.core import CcxtExchange, named_rows
-from ..connector.validation import OrderRequest
-from ..errors import AuthenticationError, ClockSkew, ExchangeLayerError, ExchangeUnavailable
+from ..connector.core import CcxtExchange, ChildOrder, VenueProfile, named_rows, recv_window_ms
+from ..errors import AuthenticationError, ClockSkew, ExchangeUnavailable
 from ..models import Capabilities, OrderType, TimeInForce, TradeType
+from ..validation import PreparedOrder
 
 __all__ = ["BinanceExchange"]
 
 _BOTH = frozenset({TradeType.SPOT, TradeType.FUTURES})
-_CODE = re.compile(r'"code"\s*:\s*(-?\d+)')
-# Endpoints that answer a JSON list; every other endpoint exchlayer calls answers an object.
-_LIST_ENDPOINTS = re.compile(
-    r"/(api/v3/(openOrders|myTrades|allOrders)|fapi/v1/(openOrders|userTrades|allOrders|"
-    r"leverageBracket|openAlgoOrders)|fapi/v[23]/positionRisk|sapi/v1/capital/config/getall|"
-    r"sapi/v1/margin/(allPairs|isolated/allPairs))$"
-)
 _POSITION_RISK = re.compile(r"/fapi/v[23]/positionRisk$")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_MARKET_OPTIONS = {"fetchMargins": False, "fetchCurrencies": False, "recvWindow": 5000}
 
-
-def _position_risk(row: Any) -> bool:
-    """Whether ``row`` is one of Binance's positionRisk records: a market id, a signed size,
-    an entry price of zero or more."""
-    if not isinstance(row, Mapping):
-        return False
-    symbol, amount, entry = row.get("symbol"), row.get("positionAmt"), row.get("entryPrice")
-    return (
-        isinstance(symbol, str) and bool(symbol)
-        and isinstance(amount, str) and bool(_NUMBER.fullmatch(amount))
-        and isinstance(entry, str) and bool(_NUMBER.fullmatch(entry)) and entry[0] != "-"
-    )
-
-
-_REFINED: dict[str, type[ExchangeLayerError]] = {
-    "-1022": AuthenticationError,  # Signature for this request is not valid.
-    "-2014": AuthenticationError,  # API-key format invalid.
-    "-2015": AuthenticationError,  # Invalid API-key, IP, or permissions for action.
-    "-1021": ClockSkew,  # Timestamp for this request is outside of the recvWindow.
-    # busy or overloaded (ccxt: OperationRejected, or nothing): the venue failed, not refused;
-    # reads retry them, and a new order answered so is looked up. -1000, -1001, -1006 and
-    # -1007 ("execution status unknown") are ccxt's OperationFailed and RequestTimeout already.
-    "-1004": ExchangeUnavailable,  # SERVER_BUSY: Server is busy, please wait and try again
-    "-1008": ExchangeUnavailable,  # SERVER_BUSY: Server is currently overloaded
-}
-
-
-class BinanceExchange(CcxtExchange):
-    """Binance spot and USDT-M perpetual futures."""
-
-    name = "binance"
-    display_name = "Binance"
-    capabilities = Capabilities(
+PROFILE = VenueProfile(
+    name="binance",
+    display_name="Binance",
+    capabilities=Capabilities(
         trade_types=_BOTH,
         order_types=frozenset(OrderType),
         time_in_force=frozenset(TimeInForce),
@@ -87,45 +52,58 @@ class BinanceExchange(CcxtExchange):
         client_order_ids=True,
         open_orders_without_symbol=_BOTH,
         trades_without_symbol=frozenset(),
-    )
-    ccxt_ids = MappingProxyType({TradeType.SPOT: "binance", TradeType.FUTURES: "binanceusdm"})
-    ccxt_options = MappingProxyType(
+    ),
+    ccxt_ids=MappingProxyType({TradeType.SPOT: "binance", TradeType.FUTURES: "binanceusdm"}),
+    ccxt_options=MappingProxyType(
         {
-            TradeType.SPOT: {
-                "fetchMarkets": {"types": ["spot"]},
-                "fetchMargins": False,
-                "fetchCurrencies": False,
-                "recvWindow": 5000,
-            },
-            TradeType.FUTURES: {
-                "fetchMarkets": {"types": ["linear"]},
-                "fetchMargins": False,
-                "fetchCurrencies": False,
-                "recvWindow": 5000,
-            },
+            TradeType.SPOT: {"fetchMarkets": {"types": ["spot"]}, **_MARKET_OPTIONS},
+            TradeType.FUTURES: {"fetchMarkets": {"types": ["linear"]}, **_MARKET_OPTIONS},
         }
-    )
-    testnet_modes = MappingProxyType({TradeType.SPOT: "demo", TradeType.FUTURES: "demo"})
+    ),
+    testnet_modes=MappingProxyType({TradeType.SPOT: "demo", TradeType.FUTURES: "demo"}),
     # newClientOrderId: ^[.A-Z:/a-z0-9_-]{1,36}$
-    client_order_id_prefix = "xl"
-    client_order_id_max_length = 36
+    client_order_id_max_length=36,
     # order ids (regular and algo/trigger ones alike) are decimal numbers (int64)
-    order_id_pattern = re.compile(r"[0-9]{1,20}")
-    # futures algo (stop) orders are cancelled by their algoId alone
-    cancel_ignores_symbol = frozenset({TradeType.FUTURES})
-    position_keys = ("symbol", "positionAmt")
+    order_id_pattern=re.compile(r"[0-9]{1,20}"),
+    order_book_depths=MappingProxyType({TradeType.FUTURES: (5, 10, 20, 50, 100, 500, 1000)}),
     # exchangeInfo's rateLimits, "ORDERS": spot 100 per 10 s (and 200,000 a day, not held
     # here); USD-M futures 300 per 10 s and 1,200 a minute
-    order_rate_limits = MappingProxyType(
+    order_rate_limits=MappingProxyType(
         {TradeType.SPOT: ((100, 10.0),), TradeType.FUTURES: ((300, 10.0), (1200, 60.0))}
-    )
-    order_book_depths = MappingProxyType({TradeType.FUTURES: (5, 10, 20, 50, 100, 500, 1000)})
-    trigger_order_params = MappingProxyType({TradeType.FUTURES: {"trigger": True}})
+    ),
+    trigger_order_params=MappingProxyType({TradeType.FUTURES: {"trigger": True}}),
+    # futures algo (stop) orders are cancelled by their algoId alone
+    cancel_ignores_symbol=frozenset({TradeType.FUTURES}),
+    position_keys=("symbol", "positionAmt"),
+    error_code=re.compile(r'"code"\s*:\s*(-?\d+)'),
+    error_classes=MappingProxyType(
+        {
+            "-1022": AuthenticationError,  # Signature for this request is not valid.
+            "-2014": AuthenticationError,  # API-key format invalid.
+            "-2015": AuthenticationError,  # Invalid API-key, IP, or permissions for action.
+            "-1021": ClockSkew,  # Timestamp for this request is outside of the recvWindow.
+            # busy or overloaded (ccxt: OperationRejected, or nothing): the venue failed, not
+            # refused; reads retry them, and a new order answered so is looked up. -1000,
+            # -1001, -1006 and -1007 ("execution status unknown") are ccxt's OperationFailed
+            # and RequestTimeout already.
+            "-1004": ExchangeUnavailable,  # SERVER_BUSY: Server is busy, please wait
+            "-1008": ExchangeUnavailable,  # SERVER_BUSY: Server is currently overloaded
+        }
+    ),
+    json_checked=True,
+    # the endpoints that answer a JSON list; every other one answers an object
+    json_lists=re.compile(
+        r"/(api/v3/(openOrders|myTrades|allOrders)|fapi/v1/(openOrders|userTrades|allOrders|"
+        r"leverageBracket|openAlgoOrders)|fapi/v[23]/positionRisk|sapi/v1/capital/config/getall|"
+        r"sapi/v1/margin/(allPairs|isolated/allPairs))$"
+    ),
+)
 
-    def _json_shape(self, method: str, url: str) -> type | None:
-        if "/exchangeInfo" in url or url.endswith("/time"):
-            return dict
-        return list if _LIST_ENDPOINTS.search(url) else dict
+
+class BinanceExchange(CcxtExchange):
+    """Binance spot and USDT-M perpetual futures."""
+
+    profile = PROFILE
 
     def _answer_holds(self, method: str, url: str, answer: Any) -> bool:
         if _POSITION_RISK.search(url):
@@ -134,8 +112,8 @@ class BinanceExchange(CcxtExchange):
             return isinstance(answer, list) and all(_position_risk(row) for row in answer)
         return True
 
-    def _valid_payload(self, kind: str, raw: Any) -> bool:
-        if not super()._valid_payload(kind, raw):
+    def _valid_answer(self, kind: str, raw: Any) -> bool:
+        if not super()._valid_answer(kind, raw):
             return False
         info = raw.get("info") if isinstance(raw, Mapping) else None
         if kind == "balance":
@@ -147,32 +125,30 @@ class BinanceExchange(CcxtExchange):
             return raw.get("nonce") is not None  # lastUpdateId: absent from anything else
         return True
 
-    def _order_window(self, trade_type: TradeType, order: OrderRequest) -> float | None:
+    def _order_window(self, trade_type: TradeType, order: PreparedOrder) -> float | None:
         # Binance refuses a signed request older than its recvWindow (ms), which ccxt sends
-        # with every private call: after that an order not found was never placed.
-        window = self._client(trade_type).options.get("recvWindow", 5000)
-        return float(window) / 1000.0
+        # with every private call
+        window = recv_window_ms(self._client(trade_type))
+        return (window if window is not None else 5000) / 1000.0
 
-    def _refine_error(
-        self, exc: BaseException, message: str
-    ) -> type[ExchangeLayerError] | None:
-        match = _CODE.search(message)
-        return _REFINED.get(match.group(1)) if match else None
-
-    async def _complete_order(
+    async def _triggered_child(
         self, trade_type: TradeType, raw: Mapping[str, Any], symbol: str
-    ) -> Mapping[str, Any]:
-        info = raw.get("info") or {}
+    ) -> ChildOrder | None:
+        info = raw.get("info")
         child_id = info.get("actualOrderId") if isinstance(info, Mapping) else None
         if trade_type is not TradeType.FUTURES or not child_id:
-            return raw
-        child = await self._client(trade_type).fetch_order(str(child_id), symbol)
-        return {
-            **child,
-            "id": raw.get("id"),
-            "clientOrderId": raw.get("clientOrderId") or child.get("clientOrderId"),
-            "type": raw.get("type") or child.get("type"),
-            "triggerPrice": raw.get("triggerPrice"),
-            "timestamp": raw.get("timestamp") or child.get("timestamp"),
-            "info": {**info, "actualOrder": child.get("info")},
-        }
+            return None
+        return ChildOrder(str(child_id), info_key="actualOrder")
+
+
+def _position_risk(row: Any) -> bool:
+    """Whether `row` is one of Binance's positionRisk records: a market id, a signed size, an
+    entry price of zero or more."""
+    if not isinstance(row, Mapping):
+        return False
+    symbol, amount, entry = row.get("symbol"), row.get("positionAmt"), row.get("entryPrice")
+    return (
+        isinstance(symbol, str) and bool(symbol)
+        and isinstance(amount, str) and bool(_NUMBER.fullmatch(amount))
+        and isinstance(entry, str) and bool(_NUMBER.fullmatch(entry)) and entry[0] != "-"
+    )

@@ -56,10 +56,8 @@ Quirks absorbed here:
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
-from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -67,12 +65,11 @@ from ..connector import parsing
 from ..connector.core import (
     CcxtExchange,
     CcxtOrder,
-    enveloped_records,
+    VenueProfile,
     named_rows,
     plain,
     recv_window_ms,
 )
-from ..connector.validation import OrderRequest
 from ..errors import (
     AuthenticationError,
     BadSymbol,
@@ -81,25 +78,16 @@ from ..errors import (
     ExchangeUnavailable,
     InsufficientFunds,
     InvalidOrder,
-    NotSupported,
     OrderNotFound,
 )
-from ..models import (
-    Capabilities,
-    Market,
-    Order,
-    OrderSide,
-    OrderType,
-    TimeInForce,
-    TradeType,
-)
+from ..models import Capabilities, Market, OrderSide, OrderType, TimeInForce, TradeType
+from ..validation import PreparedOrder
 
 __all__ = ["BingXExchange", "decode_client_order_id", "encode_client_order_id"]
 
-log = logging.getLogger("exchlayer")
-
 _BOTH = frozenset({TradeType.SPOT, TradeType.FUTURES})
 _WIRE_MAX = 40
+_DEFAULT_WINDOW_MS = 5000
 _CODE = re.compile(r'"code"\s*:\s*"?(-?\d+)')
 _ORDER_GONE = re.compile(
     r"order (?:does not|doesn't|not) exist|not a valid order id", re.IGNORECASE
@@ -111,17 +99,7 @@ _AUTH_CODES = frozenset({"100001", "100412", "100413"})
 _ESCAPES = {"_": "__", "-": "_0", ".": "_1"}
 _STORED_AS_IS = re.compile(r"[a-z0-9]*")
 _UNESCAPES = {"_": "_", "0": "-", "1": "."}
-# Where the records of each list endpoint exchlayer reads sit under "data" (None: data is the
-# list).
-_LISTS: Mapping[str, str | None] = {
-    "/openApi/spot/v1/trade/openOrders": "orders",
-    "/openApi/spot/v1/trade/myTrades": "fills",
-    "/openApi/swap/v2/trade/openOrders": "orders",
-    "/openApi/swap/v2/trade/allFillOrders": "fill_orders",
-    "/openApi/swap/v2/user/positions": None,
-    "/openApi/spot/v1/account/balance": "balances",
-    "/openApi/swap/v3/user/balance": None,
-}
+_SWAP = MappingProxyType({"type": "swap"})
 
 
 def encode_client_order_id(client_order_id: str) -> str:
@@ -160,52 +138,64 @@ def decode_client_order_id(wire: str) -> str:
     return "".join(out)
 
 
-def _adjusted_nonce(client: Any) -> int:
-    """ccxt's bingx signs ``timestamp`` with the raw local clock; honour the offset a clock
-    resync measured (``options["timeDifference"]``), as ccxt's other venues do."""
-    offset = client.options.get("timeDifference", 0) or 0
-    return int(client.milliseconds() - offset)
+def _adjusted_nonce(original: Any) -> Any:
+    """ccxt's bingx signs `timestamp` with the raw local clock; honour the offset a clock
+    resync measured (`options["timeDifference"]`), as ccxt's other venues do."""
+
+    def nonce(self: Any) -> int:
+        offset = self.options.get("timeDifference", 0) or 0
+        return int(self.milliseconds() - offset)
+
+    return nonce
 
 
-def _handle_errors(original: Any, *args: Any) -> Any:
-    """ccxt's bingx error check, plus: every BingX answer carries a numeric ``code``. A JSON
+def _coded_answers(original: Any) -> Any:
+    """ccxt's bingx error check, plus: every BingX answer carries a numeric `code`. A JSON
     answer without one is not BingX's (a proxy's, or garbled), and ccxt would parse it into
     empty results (no balances, no orders) instead of failing."""
-    # ccxt calls handle_errors(code, reason, url, method, headers, body, response, ...)
-    http_code, body, response = args[0], args[5], args[6]
-    if 200 <= http_code < 300 and response is not None and not (
-        isinstance(response, Mapping) and "code" in response
-    ):
-        from ccxt.base.errors import BadResponse
 
-        raise BadResponse(f"bingx answered without a code: {str(body)[:200]}")
-    return original(*args)
+    def handle_errors(self: Any, *args: Any) -> Any:
+        # ccxt calls handle_errors(code, reason, url, method, headers, body, response, ...)
+        http_code, body, response = args[0], args[5], args[6]
+        if 200 <= http_code < 300 and response is not None and not (
+            isinstance(response, Mapping) and "code" in response
+        ):
+            from ccxt.base.errors import BadResponse
+
+            raise BadResponse(f"bingx answered without a code: {str(body)[:200]}")
+        return original(self, *args)
+
+    return handle_errors
 
 
-def _parse_trades(original: Any, trades: Any, *args: Any, **kwargs: Any) -> Any:
+def _fill_ids(original: Any) -> Any:
     """ccxt's parse_trades, after giving BingX's swap fills (which have no id) a stable one:
     the order id, the fill time and, for fills alike in both, their place in the answer."""
-    if isinstance(trades, list):
-        seen: dict[tuple[str, str], int] = {}
-        for fill in trades:
-            if not isinstance(fill, dict) or any(k in fill for k in ("id", "fillId", "tradeId")):
-                continue
-            order_id = fill.get("orderId")
-            stamp = fill.get("filledTime") or fill.get("filledTm")
-            if order_id is None or stamp is None:
-                continue
-            key = (str(order_id), "".join(ch for ch in str(stamp) if ch.isdigit()))
-            n = seen[key] = seen.get(key, -1) + 1
-            fill["fillId"] = f"{key[0]}-{key[1]}-{n}"
-    return original(trades, *args, **kwargs)
+
+    def parse_trades(self: Any, trades: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(trades, list):
+            seen: dict[tuple[str, str], int] = {}
+            for fill in trades:
+                if not isinstance(fill, dict) or any(
+                    k in fill for k in ("id", "fillId", "tradeId")
+                ):
+                    continue
+                order_id = fill.get("orderId")
+                stamp = fill.get("filledTime") or fill.get("filledTm")
+                if order_id is None or stamp is None:
+                    continue
+                key = (str(order_id), "".join(ch for ch in str(stamp) if ch.isdigit()))
+                n = seen[key] = seen.get(key, -1) + 1
+                fill["fillId"] = f"{key[0]}-{key[1]}-{n}"
+        return original(self, trades, *args, **kwargs)
+
+    return parse_trades
 
 
-class BingXExchange(CcxtExchange):
-    """BingX spot and USDT-M perpetual swaps."""
-
-    name = "bingx"
-    display_name = "BingX"
-    capabilities = Capabilities(
+PROFILE = VenueProfile(
+    name="bingx",
+    display_name="BingX",
+    capabilities=Capabilities(
         trade_types=_BOTH,
         order_types=frozenset(OrderType),
         time_in_force=frozenset(TimeInForce),
@@ -215,68 +205,62 @@ class BingXExchange(CcxtExchange):
         client_order_ids=True,
         open_orders_without_symbol=_BOTH,
         trades_without_symbol=frozenset(),
-    )
-    ccxt_ids = MappingProxyType({TradeType.SPOT: "bingx", TradeType.FUTURES: "bingx"})
-    testnet_modes = MappingProxyType({TradeType.FUTURES: "sandbox"})
-    client_order_id_prefix = "xl"
-    client_order_id_max_length = _WIRE_MAX
+    ),
+    ccxt_ids=MappingProxyType({TradeType.SPOT: "bingx", TradeType.FUTURES: "bingx"}),
+    # the currency list is a private call that markets do not need
+    ccxt_config=MappingProxyType({"has": {"fetchCurrencies": False}}),
+    ccxt_patches=MappingProxyType(
+        {"nonce": _adjusted_nonce, "handle_errors": _coded_answers, "parse_trades": _fill_ids}
+    ),
+    # VST, BingX's testnet, has perpetual futures only
+    testnet_modes=MappingProxyType({TradeType.FUTURES: "sandbox"}),
+    testnet_name="testnet (VST)",
+    client_order_id_max_length=_WIRE_MAX,
+    client_order_id_wire_max=_WIRE_MAX,  # as escaped for BingX (encode_client_order_id)
     # order ids are decimal numbers (int64)
-    order_id_pattern = re.compile(r"[0-9]{1,20}")
-    position_keys = ("symbol", "positionAmt")
-    # per UID: spot "place order" 5 requests a second, perpetual swap 10
-    order_rate_limits = MappingProxyType(
-        {TradeType.SPOT: ((5, 1.0),), TradeType.FUTURES: ((10, 1.0),)}
-    )
-    order_book_depths = MappingProxyType({TradeType.FUTURES: (5, 10, 20, 50, 100, 500, 1000)})
+    order_id_pattern=re.compile(r"[0-9]{1,20}"),
+    order_book_depths=MappingProxyType({TradeType.FUTURES: (5, 10, 20, 50, 100, 500, 1000)}),
     # BingX refuses a signed request older than recvWindow, 5 s unless sent (ccxt sends none;
     # the adapter sends ccxt's recvWindow option with orders, see _order_window)
-    order_timestamp_window = 5.0
+    request_window=_DEFAULT_WINDOW_MS / 1000,
+    # per UID: spot "place order" 5 requests a second, perpetual swap 10
+    order_rate_limits=MappingProxyType(
+        {TradeType.SPOT: ((5, 1.0),), TradeType.FUTURES: ((10, 1.0),)}
+    ),
     # BingX meters trading endpoints per UID and second (spot orders 5/s at ccxt's cost of 2
     # units, 10 units/s): a burst beyond the rate would exceed them, so the budget is spent evenly
-    rate_limit_burst = 1.0
+    rate_limit_burst=1.0,
+    call_params=MappingProxyType(
+        {
+            ("set_leverage", None): MappingProxyType({"side": "BOTH"}),  # one-way mode
+            # no symbol to tell ccxt which account
+            ("fetch_balance", TradeType.FUTURES): _SWAP,
+            ("fetch_open_orders", TradeType.FUTURES): _SWAP,
+        }
+    ),
+    position_keys=("symbol", "positionAmt"),
+    # where each list endpoint's records sit under "data" (None: data is the list)
+    enveloped_lists=MappingProxyType(
+        {
+            "/openApi/spot/v1/trade/openOrders": "orders",
+            "/openApi/spot/v1/trade/myTrades": "fills",
+            "/openApi/swap/v2/trade/openOrders": "orders",
+            "/openApi/swap/v2/trade/allFillOrders": "fill_orders",
+            "/openApi/swap/v2/user/positions": None,
+            "/openApi/spot/v1/account/balance": "balances",
+            "/openApi/swap/v3/user/balance": None,
+        }
+    ),
+)
 
-    # --- clients and trade types --------------------------------------------------------
-    def _client_config(self, trade_type: TradeType) -> dict[str, Any]:
-        config = super()._client_config(trade_type)
-        # the currency list is a private call that markets do not need
-        config["has"] = {"fetchCurrencies": False}
-        return config
 
-    def _client(self, trade_type: TradeType) -> Any:
-        # One ccxt client serves both trade types; in VST (sandbox) mode it would send spot
-        # calls to the VST host, which has no spot. Refuse them here, whichever came first.
-        if self._is_testnet and trade_type not in self.testnet_modes:
-            raise NotSupported(
-                f"{self.display_name}'s testnet (VST) has perpetual futures only; refusing to "
-                f"trade {trade_type.value} from a testnet connector (create it with "
-                "default_trade_type='futures')",
-                exchange=self.name,
-            )
-        client = super()._client(trade_type)
-        if not getattr(client, "_xl_adapted", False):
-            client.nonce = partial(_adjusted_nonce, client)
-            client.handle_errors = partial(_handle_errors, client.handle_errors)
-            client.parse_trades = partial(_parse_trades, client.parse_trades)
-            client._xl_adapted = True
-        return client
+class BingXExchange(CcxtExchange):
+    """BingX spot and USDT-M perpetual swaps."""
 
-    def _trade_types(self) -> list[TradeType]:
-        kinds = super()._trade_types()
-        if self._is_testnet:
-            kinds = [tt for tt in kinds if tt in self.testnet_modes]
-        return kinds
+    profile = PROFILE
 
-    def _params(self, call: str, trade_type: TradeType, symbol: str | None) -> dict[str, Any]:
-        if call == "set_leverage":
-            return {"side": "BOTH"}  # one-way mode
-        if trade_type is TradeType.FUTURES and call in ("fetch_balance", "fetch_open_orders"):
-            return {"type": "swap"}  # no symbol to tell ccxt which account
-        return {}
-
-    # --- markets --------------------------------------------------------------------------
-    @staticmethod
-    def _to_market(raw: Mapping[str, Any]) -> Market:
-        market = CcxtExchange._to_market(raw)
+    def _normalize_market(self, market: Market, raw: Mapping[str, Any]) -> Market:
+        # ccxt leaves a swap's maximum leverage out; BingX's contract record has it
         info = raw.get("info")
         if market.trade_type is not TradeType.FUTURES or market.max_leverage is not None:
             return market
@@ -288,17 +272,11 @@ class BingXExchange(CcxtExchange):
         known = [value for value in limits if value is not None and value > 0]
         return market.model_copy(update={"max_leverage": min(known)}) if known else market
 
-    # --- client order ids -----------------------------------------------------------------
-    def _check_client_order_id(self, client_order_id: str) -> str:
-        super()._check_client_order_id(client_order_id)
-        wire = encode_client_order_id(client_order_id)
-        if len(wire) > _WIRE_MAX:
-            raise InvalidOrder(
-                f"client_order_id {client_order_id!r} takes {len(wire)} characters on "
-                f"{self.display_name} once '_', '-', '.' and capitals are escaped; at most "
-                f"{_WIRE_MAX} fit"
-            )
-        return client_order_id
+    def _encode_client_order_id(self, client_order_id: str) -> str:
+        return encode_client_order_id(client_order_id)
+
+    def _decode_client_order_id(self, wire: str) -> str | None:
+        return decode_client_order_id(wire)
 
     def _order_lookup(
         self, call: str, order_id: str | None, client_order_id: str | None
@@ -307,43 +285,19 @@ class BingXExchange(CcxtExchange):
             return None, {"clientOrderID": encode_client_order_id(client_order_id)}
         return order_id, {}
 
-    def _order(
-        self,
-        raw: Mapping[str, Any],
-        trade_type: TradeType,
-        symbol: str,
-        client_order_id: str | None,
-        market: Market,
-    ) -> Order:
-        order = super()._order(raw, trade_type, symbol, client_order_id, market)
-        update: dict[str, Any] = {}
-        if order.client_order_id:
-            decoded = decode_client_order_id(order.client_order_id)
-            if decoded != order.client_order_id:
-                update["client_order_id"] = decoded
-        if order.type is OrderType.STOP and not order.price:
-            update["price"] = None  # BingX reports "0" for a stop-market order's price
-        return order.model_copy(update=update) if update else order
+    def _order_window(self, trade_type: TradeType, order: PreparedOrder) -> float | None:
+        return self._recv_window_ms(trade_type) / 1000  # what each order is sent with
 
-    # --- orders -----------------------------------------------------------------------------
     def _recv_window_ms(self, trade_type: TradeType) -> int:
         window = recv_window_ms(self._client(trade_type))
-        return window if window is not None else int(self.order_timestamp_window * 1000)
-
-    def _order_window(self, trade_type: TradeType, order: OrderRequest) -> float | None:
-        # the recvWindow each order is sent with (see _order_arguments)
-        return self._recv_window_ms(trade_type) / 1000
+        return window if window is not None else _DEFAULT_WINDOW_MS
 
     async def _order_arguments(
-        self, order: OrderRequest, client_order_id: str, market: Market
+        self, order: PreparedOrder, client_order_id: str, market: Market
     ) -> CcxtOrder:
         args = await super()._order_arguments(order, client_order_id, market)
-        params = {
-            **args.params,
-            "clientOrderId": encode_client_order_id(client_order_id),
-            # the window the order is valid in: ccxt sends none, so BingX would assume 5 s
-            "recvWindow": self._recv_window_ms(market.trade_type),
-        }
+        # the window the order is valid in: ccxt sends none, so BingX would assume 5 s
+        params = {**args.params, "recvWindow": self._recv_window_ms(market.trade_type)}
         if (
             market.trade_type is TradeType.SPOT
             and order.order_type is OrderType.STOP
@@ -356,12 +310,8 @@ class BingXExchange(CcxtExchange):
             return CcxtOrder("TRIGGER_MARKET", args.amount, plain(order.stop_price), params)
         return args._replace(params=params)
 
-    # --- answers ----------------------------------------------------------------------------
-    def _answer_holds(self, method: str, url: str, answer: Any) -> bool:
-        return enveloped_records(method, url, answer, _LISTS)
-
-    def _valid_payload(self, kind: str, raw: Any) -> bool:
-        if not super()._valid_payload(kind, raw):
+    def _valid_answer(self, kind: str, raw: Any) -> bool:
+        if not super()._valid_answer(kind, raw):
             return False
         if kind == "balance":
             info = raw.get("info")
@@ -374,8 +324,7 @@ class BingXExchange(CcxtExchange):
             return raw.get("timestamp") is not None  # its "T": absent from anything else
         return True
 
-    # --- errors -----------------------------------------------------------------------------
-    def _refine_error(
+    def _refine_error(  # noqa: PLR0911 - one return per BingX code family: a table read
         self, exc: BaseException, message: str
     ) -> type[ExchangeLayerError] | None:
         match = _CODE.search(message)

@@ -54,8 +54,6 @@ Quirks absorbed here:
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import re
 from collections.abc import Mapping
 from decimal import ROUND_CEILING, Decimal
@@ -63,73 +61,53 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from ..connector.core import CcxtExchange, CcxtOrder, enveloped_records, named_rows, plain
-from ..connector.validation import OrderRequest
+from ..connector.core import CcxtExchange, CcxtOrder, ChildOrder, VenueProfile, named_rows, plain
 from ..errors import (
     AuthenticationError,
-    ExchangeLayerError,
     ExchangeUnavailable,
     InvalidArgument,
     InvalidOrder,
     OrderNotFound,
     RequestTimeout,
 )
-from ..models import (
-    Capabilities,
-    Market,
-    Order,
-    OrderSide,
-    OrderType,
-    TimeInForce,
-    TradeType,
-)
+from ..models import Capabilities, Market, OrderSide, OrderType, TimeInForce, TradeType
+from ..validation import PreparedOrder
 
 __all__ = ["BitgetExchange"]
 
-log = logging.getLogger("exchlayer")
-
 _BOTH = frozenset({TradeType.SPOT, TradeType.FUTURES})
-_CODE = re.compile(r'"code"\s*:\s*"?(\d+)')
-_REFINED: dict[str, type[ExchangeLayerError]] = {
-    "40099": AuthenticationError,  # exchange environment is incorrect (live key on demo, ...)
-    "43025": OrderNotFound,  # Plan order does not exist
-    "40786": InvalidOrder,  # Duplicate clientOid
-    "45111": InvalidOrder,  # less than the minimum order quantity
-    "45112": InvalidOrder,  # more than the maximum order quantity
-    "22002": InvalidOrder,  # No position to close (reduce-only)
-    "40797": InvalidArgument,  # Exceeded the maximum settable leverage
-    # the venue failing, not refusing: reads retry them, a new order answered so is looked up
-    "40015": ExchangeUnavailable,  # System is abnormal, please try again later
-    "40010": RequestTimeout,  # Request timed out (ccxt: AuthenticationError)
-}
-_OPTIONS: Mapping[str, Any] = {
-    "uta": False,  # the classic v2 API, never the unified-account one
-    "fetchMarkets": {"types": ["spot", "swap"]},
-    "defaultSubType": "linear",
-}
-# Where the records of each list endpoint exchlayer reads sit under "data" (None: data is the
-# list).
-_LISTS: Mapping[str, str | None] = {
-    "/api/v2/spot/trade/unfilled-orders": None,
-    "/api/v2/spot/trade/current-plan-order": "orderList",
-    "/api/v2/spot/trade/fills": None,
-    "/api/v2/mix/order/orders-pending": "entrustedList",
-    "/api/v2/mix/order/orders-plan-pending": "entrustedList",
-    "/api/v2/mix/order/fills": "fillList",
-    "/api/v2/mix/position/all-position": None,
-    "/api/v2/spot/account/assets": None,
-    "/api/v2/mix/account/accounts": None,
-}
+_OPTIONS: Mapping[str, Any] = MappingProxyType(
+    {
+        "uta": False,  # the classic v2 API, never the unified-account one
+        "fetchMarkets": {"types": ["spot", "swap"]},
+        "defaultSubType": "linear",
+    }
+)
 _PRODUCT_TYPE = "USDT-FUTURES"
 _BOOK_LEVELS = 100
+_SWAP = MappingProxyType({"type": "swap"})
 
 
-class BitgetExchange(CcxtExchange):
-    """Bitget spot and USDT-M perpetual futures."""
+def _checked_cancel(original: Any) -> Any:
+    """Bitget answers a futures plan-order cancel it could not do with code 00000 and the order
+    in `failureList`; ccxt returns an order without an id. That means "no such open order",
+    so cancels and lookups treat it like any other venue's."""
 
-    name = "bitget"
-    display_name = "Bitget"
-    capabilities = Capabilities(
+    async def cancel_order(self: Any, order_id: Any, symbol: Any = None, params: Any = None) -> Any:
+        params = params or {}
+        order = await original(self, order_id, symbol, params)
+        is_futures = symbol is not None and ":" in symbol
+        if params.get("trigger") and is_futures and order.get("id") is None:
+            raise OrderNotFound(f"Bitget has no open plan order {order_id} on {symbol}")
+        return order
+
+    return cancel_order
+
+
+PROFILE = VenueProfile(
+    name="bitget",
+    display_name="Bitget",
+    capabilities=Capabilities(
         trade_types=_BOTH,
         order_types=frozenset(OrderType),
         time_in_force=frozenset(TimeInForce),
@@ -139,61 +117,83 @@ class BitgetExchange(CcxtExchange):
         client_order_ids=True,
         open_orders_without_symbol=_BOTH,
         trades_without_symbol=frozenset(),
-    )
-    ccxt_ids = MappingProxyType({TradeType.SPOT: "bitget", TradeType.FUTURES: "bitget"})
-    ccxt_options = MappingProxyType({TradeType.SPOT: _OPTIONS, TradeType.FUTURES: _OPTIONS})
-    testnet_modes = MappingProxyType({TradeType.SPOT: "demo", TradeType.FUTURES: "demo"})
-    requires_passphrase = True
+    ),
+    ccxt_ids=MappingProxyType({TradeType.SPOT: "bitget", TradeType.FUTURES: "bitget"}),
+    ccxt_options=MappingProxyType({TradeType.SPOT: _OPTIONS, TradeType.FUTURES: _OPTIONS}),
+    ccxt_patches=MappingProxyType({"cancel_order": _checked_cancel}),
+    testnet_modes=MappingProxyType({TradeType.SPOT: "demo", TradeType.FUTURES: "demo"}),
+    testnet_name="demo trading",
+    requires_passphrase=True,
     # clientOid: at most 50 characters (Bitget error 40305)
-    client_order_id_prefix = "xl"
-    client_order_id_max_length = 50
+    client_order_id_max_length=50,
     # order and plan-order ids are decimal numbers
-    order_id_pattern = re.compile(r"[0-9]{1,20}")
-    position_keys = ("symbol", "total")
-    # "Frequency limit: 10 times/1s (UID)" on spot and mix place-order
-    order_rate_limits = MappingProxyType(
-        {TradeType.SPOT: ((10, 1.0),), TradeType.FUTURES: ((10, 1.0),)}
-    )
-    order_book_depths = MappingProxyType({TradeType.FUTURES: (1, 5, 15, 50, 100)})
+    order_id_pattern=re.compile(r"[0-9]{1,20}"),
+    order_book_depths=MappingProxyType({TradeType.FUTURES: (1, 5, 15, 50, 100)}),
     # ACCESS-TIMESTAMP must be within 30 s of Bitget's clock
-    order_timestamp_window = 30.0
+    request_window=30.0,
+    # "Frequency limit: 10 times/1s (UID)" on spot and mix place-order
+    order_rate_limits=MappingProxyType(
+        {TradeType.SPOT: ((10, 1.0),), TradeType.FUTURES: ((10, 1.0),)}
+    ),
     # Bitget meters each endpoint per second (20 or 10 calls, matching ccxt's costs of 1 or 2
     # units at 20 units/s): no burst fits in a 1 s window beyond the rate, so the budget is
     # spent evenly (90% of ccxt's rate, plus at most one unit at once)
-    rate_limit_share = 0.9
-    rate_limit_burst = 1.0
-    trigger_order_params = MappingProxyType(
+    rate_limit_share=0.9,
+    rate_limit_burst=1.0,
+    trigger_order_params=MappingProxyType(
         {TradeType.SPOT: {"trigger": True}, TradeType.FUTURES: {"trigger": True}}
-    )
+    ),
+    trigger_fetch=False,  # plan orders are found in the plan-order lists (_find_order)
+    # without a symbol ccxt would ask the spot account
+    call_params=MappingProxyType(
+        {("fetch_balance", TradeType.FUTURES): _SWAP,
+         ("fetch_open_orders", TradeType.FUTURES): _SWAP}
+    ),
+    position_keys=("symbol", "total"),
+    error_code=re.compile(r'"code"\s*:\s*"?(\d+)'),
+    error_classes=MappingProxyType(
+        {
+            "40099": AuthenticationError,  # environment is incorrect (live key on demo, ...)
+            "43025": OrderNotFound,  # Plan order does not exist
+            "40786": InvalidOrder,  # Duplicate clientOid
+            "45111": InvalidOrder,  # less than the minimum order quantity
+            "45112": InvalidOrder,  # more than the maximum order quantity
+            "22002": InvalidOrder,  # No position to close (reduce-only)
+            "40797": InvalidArgument,  # Exceeded the maximum settable leverage
+            # the venue failing, not refusing: reads retry them, a new order is looked up
+            "40015": ExchangeUnavailable,  # System is abnormal, please try again later
+            "40010": RequestTimeout,  # Request timed out (ccxt: AuthenticationError)
+        }
+    ),
+    # every Bitget answer, data or error, is its envelope {"code", "msg", "requestTime",
+    # "data"}: a list at the top is garbage (ccxt would read it as "no balances")
+    json_checked=True,
+    # where each list endpoint's records sit under "data" (None: data is the list)
+    enveloped_lists=MappingProxyType(
+        {
+            "/api/v2/spot/trade/unfilled-orders": None,
+            "/api/v2/spot/trade/current-plan-order": "orderList",
+            "/api/v2/spot/trade/fills": None,
+            "/api/v2/mix/order/orders-pending": "entrustedList",
+            "/api/v2/mix/order/orders-plan-pending": "entrustedList",
+            "/api/v2/mix/order/fills": "fillList",
+            "/api/v2/mix/position/all-position": None,
+            "/api/v2/spot/account/assets": None,
+            "/api/v2/mix/account/accounts": None,
+        }
+    ),
+)
 
-    # --- the ccxt client ------------------------------------------------------------------
-    def _client(self, trade_type: TradeType) -> Any:
-        client = super()._client(trade_type)
-        if "cancel_order" not in vars(client):
-            # Bitget answers a futures plan-order cancel it could not do with code 00000 and
-            # the order in failureList; ccxt returns an order without an id. Make that what it
-            # means, "no such open order", so cancels and lookups treat it like any other venue.
-            client.cancel_order = partial(_checked_cancel, client.cancel_order)
-        return client
 
-    def _params(self, call: str, trade_type: TradeType, symbol: str | None) -> dict[str, Any]:
-        if trade_type is TradeType.FUTURES and call in ("fetch_balance", "fetch_open_orders"):
-            # without a symbol ccxt would ask the spot account
-            return {"type": "swap"}
-        return {}
+class BitgetExchange(CcxtExchange):
+    """Bitget spot and USDT-M perpetual futures."""
 
-    def _answer_holds(self, method: str, url: str, answer: Any) -> bool:
-        return enveloped_records(method, url, answer, _LISTS)
+    profile = PROFILE
 
-    def _json_shape(self, method: str, url: str) -> type | None:
-        # every Bitget answer, data or error, is its envelope {"code", "msg", "requestTime",
-        # "data"}: a list at the top is garbage (ccxt would read it as "no balances")
-        return dict
-
-    def _valid_payload(self, kind: str, raw: Any) -> bool:
+    def _valid_answer(self, kind: str, raw: Any) -> bool:
         if kind == "order" and _ids_only(raw):
-            return True  # Bitget answers a new order with its ids only (read back in _place)
-        if not super()._valid_payload(kind, raw):
+            return True  # Bitget answers a new order with its ids only (read back)
+        if not super()._valid_answer(kind, raw):
             return False
         if kind == "balance":
             # spot and futures both answer a list of assets (coin / marginCoin)
@@ -202,13 +202,9 @@ class BitgetExchange(CcxtExchange):
             return raw.get("timestamp") is not None  # its "ts": absent from anything else
         return True
 
-    def _refine_error(self, exc: BaseException, message: str) -> type[ExchangeLayerError] | None:
-        match = _CODE.search(message)
-        return _REFINED.get(match.group(1)) if match else None
-
     # --- placing orders -------------------------------------------------------------------
     async def _order_arguments(
-        self, order: OrderRequest, client_order_id: str, market: Market
+        self, order: PreparedOrder, client_order_id: str, market: Market
     ) -> CcxtOrder:
         args = await super()._order_arguments(order, client_order_id, market)
         params = dict(args.params)
@@ -223,7 +219,7 @@ class BitgetExchange(CcxtExchange):
             )
         return args._replace(params=params)
 
-    async def _market_buy_cost(self, order: OrderRequest, market: Market) -> Decimal:
+    async def _market_buy_cost(self, order: PreparedOrder, market: Market) -> Decimal:
         """What buying ``order.amount`` through the current asks costs, rounded up to the tick."""
         client = self._client(TradeType.SPOT)
         book = await self._read(
@@ -263,24 +259,11 @@ class BitgetExchange(CcxtExchange):
             return client_order_id, {"clientOrderId": client_order_id}
         return order_id, {}
 
-    async def _fetch_order(
+    async def _find_order(
         self, trade_type: TradeType, order_id: str | None, symbol: str, params: Mapping[str, Any]
-    ) -> Any:
-        """A regular order from ccxt's ``fetch_order``; else a plan order from the plan lists
-        (``params["trigger"]`` looks at plan orders only)."""
-        client = self._client(trade_type)
-        query = {k: v for k, v in params.items() if k != "trigger"}
-        if not params.get("trigger"):
-            with contextlib.suppress(OrderNotFound):  # not a regular order: try the plan orders
-                return await self._read(
-                    trade_type, partial(client.fetch_order, order_id, symbol, query), kind="order"
-                )
-        plan = await self._find_plan_order(trade_type, order_id, symbol, query)
-        return await self._complete_order(trade_type, plan, symbol)
-
-    async def _find_plan_order(
-        self, trade_type: TradeType, order_id: str | None, symbol: str, params: Mapping[str, Any]
-    ) -> Mapping[str, Any]:
+    ) -> Mapping[str, Any] | None:
+        """A plan (trigger) order, from the plan-order lists: ccxt's `fetch_order` knows only
+        regular orders."""
         client = self._client(trade_type)
         cid = params.get("clientOrderId")
         query: dict[str, Any] = {"trigger": True}
@@ -294,35 +277,16 @@ class BitgetExchange(CcxtExchange):
             for raw in found:
                 if (raw.get("clientOrderId") == cid) if cid else (raw.get("id") == order_id):
                     return raw  # type: ignore[no-any-return]
-        raise OrderNotFound(
-            f"{self.display_name} has no order "
-            f"{'with client_order_id ' + repr(cid) if cid else repr(order_id)} on {symbol}"
-        )
+        return None
 
-    async def _complete_order(
+    async def _triggered_child(
         self, trade_type: TradeType, raw: Mapping[str, Any], symbol: str
-    ) -> Mapping[str, Any]:
-        info = raw.get("info")
-        if not _is_plan(info) or raw.get("status") != "closed":
-            return raw
-        assert isinstance(info, Mapping)
+    ) -> ChildOrder | None:
         # an executed plan order: the fills live on the order it placed
+        if not _is_plan(raw.get("info")) or raw.get("status") != "closed":
+            return None
         child_id = await self._plan_child(trade_type, str(raw.get("id")))
-        if child_id is None:
-            return raw
-        client = self._client(trade_type)
-        child: Mapping[str, Any] = await self._read(
-            trade_type, partial(client.fetch_order, child_id, symbol, {}), kind="order"
-        )
-        return {
-            **child,
-            "id": raw.get("id"),
-            "clientOrderId": raw.get("clientOrderId") or child.get("clientOrderId"),
-            "type": raw.get("type") or child.get("type"),
-            "triggerPrice": raw.get("triggerPrice"),
-            "timestamp": raw.get("timestamp") or child.get("timestamp"),
-            "info": {**info, "executedOrder": child.get("info")},
-        }
+        return None if child_id is None else ChildOrder(child_id, info_key="executedOrder")
 
     async def _plan_child(self, trade_type: TradeType, plan_id: str) -> str | None:
         client = self._client(trade_type)
@@ -353,21 +317,16 @@ class BitgetExchange(CcxtExchange):
                 return str(row["orderId"])
         return None
 
-    def _order(
-        self,
-        raw: Mapping[str, Any],
-        trade_type: TradeType,
-        symbol: str,
-        client_order_id: str | None,
-        market: Market,
-    ) -> Order:
+    def _normalize_order(
+        self, raw: Mapping[str, Any], trade_type: TradeType, market: Market
+    ) -> Mapping[str, Any]:
         info = raw.get("info")
         if raw.get("amount") is None and _is_plan(info):
             assert isinstance(info, Mapping)
             if str(info.get("planType", "")).upper() == "AMOUNT":
                 # ccxt reads a spot market buy's size as its cost; a plan order's is base
-                raw = {**raw, "amount": info.get("size")}
-        return super()._order(raw, trade_type, symbol, client_order_id, market)
+                return {**raw, "amount": info.get("size")}
+        return raw
 
 
 def _ids_only(raw: object) -> bool:
@@ -381,14 +340,3 @@ def _ids_only(raw: object) -> bool:
 def _is_plan(info: object) -> bool:
     """Whether a ccxt order's raw payload is a Bitget plan (trigger) order."""
     return isinstance(info, Mapping) and "planType" in info and "triggerPrice" in info
-
-
-async def _checked_cancel(
-    cancel: Any, order_id: str | None, symbol: str | None = None, params: Any = None
-) -> Any:
-    params = params or {}
-    order = await cancel(order_id, symbol, params)
-    is_futures = symbol is not None and ":" in symbol
-    if params.get("trigger") and is_futures and order.get("id") is None:
-        raise OrderNotFound(f"Bitget has no open plan order {order_id} on {symbol}")
-    return order

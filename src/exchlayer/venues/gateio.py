@@ -60,104 +60,81 @@ Quirks absorbed here:
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from ..connector.core import CcxtExchange, CcxtOrder, named_rows, plain, recv_window_ms
-from ..connector.parsing import to_decimal
-from ..connector.validation import OrderRequest
-from ..errors import (
-    ClockSkew,
-    ExchangeLayerError,
-    InvalidOrder,
-    OrderNotFound,
-    PermissionDenied,
+from ..connector.core import (
+    CcxtExchange,
+    CcxtOrder,
+    ChildOrder,
+    VenueProfile,
+    named_rows,
+    plain,
+    recv_window_ms,
 )
+from ..connector.parsing import to_decimal
+from ..errors import ClockSkew, InvalidOrder, OrderNotFound, PermissionDenied
 from ..models import (
     Capabilities,
     Market,
-    Order,
     OrderSide,
     OrderType,
     Position,
-    Ticker,
     TimeInForce,
     TradeType,
 )
+from ..validation import PreparedOrder
 
 __all__ = ["GateioExchange"]
 
 _BOTH = frozenset({TradeType.SPOT, TradeType.FUTURES})
 _TEXT_PREFIX = "t-"
-_LABEL = re.compile(r'"label"\s*:\s*"([A-Z_a-z]+)"')
-_REFINED: dict[str, type[ExchangeLayerError]] = {
-    "REQUEST_EXPIRED": ClockSkew,  # Timestamp more than 60 s from Gate's clock
-    "ORDER_CLOSED": OrderNotFound,  # cancel: the order already filled
-    "ORDER_CANCELLED": OrderNotFound,  # cancel: the order was already cancelled
-    "ORDER_FINISHED": OrderNotFound,  # cancel (futures): the order already finished
-    "TRADE_RESTRICTED": PermissionDenied,  # ccxt says InsufficientFunds
-}
 # Gate's ways for an order to end without filling that ccxt leaves unmapped (it maps "ioc").
 _ENDED = frozenset(
     {"fok", "poc", "stp", "small", "depth_not_enough", "trader_not_enough",
      "reduce_only", "reduce_out", "position_closed", "liquidate_cancelled"}
 )
-# Endpoints that answer a JSON list (GET); every other one answers an object.
-_LIST_ENDPOINTS = re.compile(
-    r"/api/v4/(spot/(currencies|currency_pairs|tickers|accounts|open_orders|orders|my_trades|"
-    r"price_orders)|margin/currency_pairs|options/underlyings|delivery/\w+/contracts|"
-    r"futures/\w+/(contracts|tickers|orders|my_trades|my_trades_timerange|price_orders|"
-    r"positions))$"
-)
 # The order endpoints that honour X-Gate-Exptime (ccxt's implicit API paths, api[1] / path).
 _EXPIRING = frozenset({("spot", "orders"), ("futures", "{settle}/orders")})
-_CCXT_OPTIONS: Mapping[str, Any] = MappingProxyType(
+_OPTIONS: Mapping[str, Any] = MappingProxyType(
     {
         "fetchMarkets": {"types": ["spot", "swap"]},
         "swap": {"fetchMarkets": {"settlementCurrencies": ["usdt"]}},
     }
 )
+_SWAP = MappingProxyType({"type": "swap"})
 
 
-def _add_expiry(client: Any, request: Any, api: Any, method: str, path: str) -> None:
-    """Add ``X-Gate-Exptime`` (Gate's clock + recvWindow) to a signed new-order request."""
-    expiry = recv_window_ms(client)  # how long an order stays valid, when the caller set it
-    if (
-        expiry is not None
-        and method == "POST"
-        and isinstance(api, (list, tuple))
-        and len(api) > 1
-        and (api[1], path) in _EXPIRING
-    ):
-        headers = dict(request.get("headers") or {})
-        headers["X-Gate-Exptime"] = str(int(client.nonce()) + expiry)
-        request["headers"] = headers
+def _expiring_sign(original: Any) -> Any:
+    """ccxt's sign, plus `X-Gate-Exptime` (Gate's clock + recvWindow) on a new spot or futures
+    order, when the caller set `recvWindow`."""
+
+    def sign(self: Any, path: str, api: Any = (), method: str = "GET", params: Any = None,
+             *rest: Any) -> Any:
+        request = original(self, path, api, method, {} if params is None else params, *rest)
+        expiry = recv_window_ms(self)
+        if (
+            expiry is not None
+            and method == "POST"
+            and isinstance(api, (list, tuple))
+            and len(api) > 1
+            and (api[1], path) in _EXPIRING
+        ):
+            headers = dict(request.get("headers") or {})
+            headers["X-Gate-Exptime"] = str(int(self.nonce()) + expiry)
+            request["headers"] = headers
+        return request
+
+    return sign
 
 
-def _id_only(raw: Any) -> bool:
-    """Whether ``raw`` is ccxt's parse of Gate's ``{"id": N}`` (a new price order)."""
-    info = raw.get("info") if isinstance(raw, Mapping) else None
-    return isinstance(info, Mapping) and set(info) == {"id"} and raw.get("id") is not None
-
-
-def _user_id(text: Any) -> str | None:
-    """The caller's client order id in Gate's ``text`` (``t-<id>``); other texts
-    (``apiv4``, ``api``, ``web``) name where an order came from, not a client id."""
-    if isinstance(text, str) and text.startswith(_TEXT_PREFIX) and len(text) > 2:
-        return text[2:]
-    return None
-
-
-class GateioExchange(CcxtExchange):
-    """Gate.io spot and USDT-settled perpetual futures."""
-
-    name = "gateio"
-    display_name = "Gate.io"
-    capabilities = Capabilities(
+PROFILE = VenueProfile(
+    name="gateio",
+    display_name="Gate.io",
+    capabilities=Capabilities(
         trade_types=_BOTH,
         order_types=frozenset(OrderType),
         time_in_force=frozenset(TimeInForce),
@@ -167,64 +144,74 @@ class GateioExchange(CcxtExchange):
         client_order_ids=True,
         open_orders_without_symbol=_BOTH,
         trades_without_symbol=_BOTH,
-    )
-    ccxt_ids = MappingProxyType({TradeType.SPOT: "gate", TradeType.FUTURES: "gate"})
-    ccxt_options = MappingProxyType(
-        {TradeType.SPOT: _CCXT_OPTIONS, TradeType.FUTURES: _CCXT_OPTIONS}
-    )
-    testnet_modes = MappingProxyType({TradeType.SPOT: "sandbox", TradeType.FUTURES: "sandbox"})
+    ),
+    ccxt_ids=MappingProxyType({TradeType.SPOT: "gate", TradeType.FUTURES: "gate"}),
+    ccxt_options=MappingProxyType({TradeType.SPOT: _OPTIONS, TradeType.FUTURES: _OPTIONS}),
+    ccxt_patches=MappingProxyType({"sign": _expiring_sign}),
+    testnet_modes=MappingProxyType({TradeType.SPOT: "sandbox", TradeType.FUTURES: "sandbox"}),
     # text: "t-" + up to 28 of [0-9A-Za-z_.-]; ccxt 4.5.90 counts the "t-" in its 28
-    client_order_id_prefix = "xl"
-    client_order_id_max_length = 26
+    client_order_id_max_length=26,
     # order and price-order ids are decimal numbers
-    order_id_pattern = re.compile(r"[0-9]{1,20}")
-    # futures orders and every price order are cancelled by their id alone
-    cancel_ignores_symbol = _BOTH
-    position_keys = ("contract", "size")
-    # Gate's API v4 rate limits: spot order placement 10 requests a second, futures 100
-    order_rate_limits = MappingProxyType(
-        {TradeType.SPOT: ((10, 1.0),), TradeType.FUTURES: ((100, 1.0),)}
-    )
-    trigger_order_params = MappingProxyType(
-        {TradeType.SPOT: {"trigger": True}, TradeType.FUTURES: {"trigger": True}}
-    )
+    order_id_pattern=re.compile(r"[0-9]{1,20}"),
     # Gate refuses a request whose Timestamp is more than 60 s from its clock (REQUEST_EXPIRED)
-    order_timestamp_window = 60.0
+    request_window=60.0,
+    # Gate's API v4 rate limits: spot order placement 10 requests a second, futures 100
+    order_rate_limits=MappingProxyType(
+        {TradeType.SPOT: ((10, 1.0),), TradeType.FUTURES: ((100, 1.0),)}
+    ),
     # Gate meters each endpoint per 10 s (200 requests): ccxt's budget is that rate, so a burst
     # is spent from the same window; 0.95 x 200 + 5 stays under it (the default 50 would not)
-    rate_limit_burst = 5.0
+    rate_limit_burst=5.0,
+    trigger_order_params=MappingProxyType(
+        {TradeType.SPOT: {"trigger": True}, TradeType.FUTURES: {"trigger": True}}
+    ),
+    # futures orders and every price order are cancelled by their id alone
+    cancel_ignores_symbol=_BOTH,
+    # ccxt picks the spot endpoints unless told otherwise when no market says "swap"
+    call_params=MappingProxyType(
+        {("fetch_balance", TradeType.FUTURES): _SWAP,
+         ("fetch_open_orders", TradeType.FUTURES): _SWAP}
+    ),
+    position_keys=("contract", "size"),
+    error_code=re.compile(r'"label"\s*:\s*"([A-Z_a-z]+)"'),
+    error_classes=MappingProxyType(
+        {
+            "REQUEST_EXPIRED": ClockSkew,  # Timestamp more than 60 s from Gate's clock
+            "ORDER_CLOSED": OrderNotFound,  # cancel: the order already filled
+            "ORDER_CANCELLED": OrderNotFound,  # cancel: the order was already cancelled
+            "ORDER_FINISHED": OrderNotFound,  # cancel (futures): the order already finished
+            "TRADE_RESTRICTED": PermissionDenied,  # ccxt says InsufficientFunds
+        }
+    ),
+    json_checked=True,
+    # the endpoints whose GET answers a JSON list; every other request answers an object
+    json_lists=re.compile(
+        r"/api/v4/(spot/(currencies|currency_pairs|tickers|accounts|open_orders|orders|"
+        r"my_trades|price_orders)|margin/currency_pairs|options/underlyings|"
+        r"delivery/\w+/contracts|futures/\w+/(contracts|tickers|orders|my_trades|"
+        r"my_trades_timerange|price_orders|positions))$"
+    ),
+    ticker_has_time=False,  # Gate's REST tickers carry no time
+)
 
-    # --- the ccxt client: X-Gate-Exptime on orders -----------------------------------------
-    def _client(self, trade_type: TradeType) -> Any:
-        client = super()._client(trade_type)
-        if "sign" not in vars(client):
-            sign = client.sign
 
-            def expiring_sign(
-                path: str, api: Any = (), method: str = "GET", params: Any = None
-            ) -> Any:
-                request = sign(path, api, method, {} if params is None else params)
-                _add_expiry(client, request, api, method, path)
-                return request
+class GateioExchange(CcxtExchange):
+    """Gate.io spot and USDT-settled perpetual futures."""
 
-            client.sign = expiring_sign
-        return client
+    profile = PROFILE
 
-    def _order_window(self, trade_type: TradeType, order: OrderRequest) -> float | None:
+    def _order_window(self, trade_type: TradeType, order: PreparedOrder) -> float | None:
         expiry = recv_window_ms(self._client(trade_type))
         if expiry is None or order.stop_price is not None:
             # Timestamp more than 60 s old: refused (price orders take no X-Gate-Exptime)
-            return self.order_timestamp_window
+            return self.profile.request_window
         return expiry / 1000
 
     # --- answers -------------------------------------------------------------------------
-    def _json_shape(self, method: str, url: str) -> type | None:
-        return list if method == "GET" and _LIST_ENDPOINTS.search(url) else dict
-
-    def _valid_payload(self, kind: str, raw: Any) -> bool:
+    def _valid_answer(self, kind: str, raw: Any) -> bool:
         if kind == "order" and _id_only(raw):
             return True  # Gate's whole answer to a new price (trigger) order: {"id": N}
-        if not super()._valid_payload(kind, raw):
+        if not super()._valid_answer(kind, raw):
             return False
         info = raw.get("info") if isinstance(raw, Mapping) else None
         if kind == "balance":
@@ -234,29 +221,22 @@ class GateioExchange(CcxtExchange):
             return raw.get("nonce") is not None  # the book id asked for with with_id=true
         return True
 
-    # --- errors ------------------------------------------------------------------------
-    def _refine_error(
-        self, exc: BaseException, message: str
-    ) -> type[ExchangeLayerError] | None:
-        match = _LABEL.search(message)
-        return _REFINED.get(match.group(1)) if match else None
+    # --- client order ids: the "t-" text ----------------------------------------------------
+    def _encode_client_order_id(self, client_order_id: str) -> str:
+        return _TEXT_PREFIX + client_order_id
 
-    # --- per-call params ---------------------------------------------------------------
-    def _params(self, call: str, trade_type: TradeType, symbol: str | None) -> dict[str, Any]:
-        # ccxt picks the spot endpoints unless told otherwise when no market says "swap"
-        if trade_type is TradeType.FUTURES and call in ("fetch_balance", "fetch_open_orders"):
-            return {"type": "swap"}
-        return {}
+    def _decode_client_order_id(self, wire: str) -> str | None:
+        # texts without the prefix (apiv4, api, web) name where an order came from
+        return wire[2:] if wire.startswith(_TEXT_PREFIX) and len(wire) > 2 else None
 
     # --- placing orders -----------------------------------------------------------------
     async def _order_arguments(
-        self, order: OrderRequest, client_order_id: str, market: Market
+        self, order: PreparedOrder, client_order_id: str, market: Market
     ) -> CcxtOrder:
         args = await super()._order_arguments(order, client_order_id, market)
-        params = dict(args.params)
-        params["clientOrderId"] = _TEXT_PREFIX + client_order_id
         if market.trade_type is not TradeType.SPOT:
-            return args._replace(params=params)
+            return args
+        params = dict(args.params)
         if order.order_type is OrderType.MARKET and order.side is OrderSide.BUY:
             ask = await self._best_ask(market)
             params["cost"] = plain(_ceil(order.amount * ask, _tick(market)))
@@ -270,7 +250,7 @@ class GateioExchange(CcxtExchange):
                 quantum = max(_tick(market), market.amount_step or _tick(market))
                 amount = plain(_ceil(order.amount * order.stop_price, quantum))
             return CcxtOrder(args.type, amount, plain(order.stop_price), params)
-        return args._replace(params=params)
+        return args
 
     async def _best_ask(self, market: Market) -> Decimal:
         client = self._client(TradeType.SPOT)
@@ -289,98 +269,69 @@ class GateioExchange(CcxtExchange):
     def _order_lookup(
         self, call: str, order_id: str | None, client_order_id: str | None
     ) -> tuple[str | None, dict[str, Any]]:
-        if client_order_id is None:
-            return order_id, {}
-        text = _TEXT_PREFIX + client_order_id
-        if call == "cancel_order":
-            return text, {}  # Gate takes the text in place of the id; ccxt has no other way
-        return None, {"clientOrderId": text}
+        if client_order_id is not None and call == "cancel_order":
+            # Gate takes the text in place of the id; ccxt has no other way
+            return self._encode_client_order_id(client_order_id), {}
+        return super()._order_lookup(call, order_id, client_order_id)
 
-    async def _fetch_order(
+    async def _find_order(
         self, trade_type: TradeType, order_id: str | None, symbol: str, params: Mapping[str, Any]
-    ) -> Any:
-        try:
-            return await super()._fetch_order(trade_type, order_id, symbol, params)
-        except OrderNotFound:
-            text = params.get("clientOrderId")
-            if order_id is not None or not isinstance(text, str):
-                raise
-            found = await self._search_by_text(trade_type, symbol, text)
-            if found is None:
-                raise
-            return await self._complete_order(trade_type, found, symbol)
-
-    async def _search_by_text(
-        self, trade_type: TradeType, symbol: str, text: str
     ) -> Mapping[str, Any] | None:
-        """The order with Gate text ``text`` among the symbol's trigger and finished orders
-        (Gate finds a spot order by its text only while it is open, a price order never)."""
+        """Gate finds a spot order by its text only while it is open, a price order never:
+        look among the symbol's open trigger orders and its finished orders."""
+        text = params.get("clientOrderId")
+        if order_id is not None or not isinstance(text, str):
+            return None
         client = self._client(trade_type)
         searches: tuple[tuple[Any, dict[str, Any]], ...] = (
             (client.fetch_open_orders, {"trigger": True}),
             (client.fetch_closed_orders, {}),
             (client.fetch_closed_orders, {"trigger": True}),
         )
-        for fetch, params in searches:
+        for fetch, extra in searches:
             raws = await self._read(
-                trade_type, partial(fetch, symbol, None, None, params), kind="orders"
+                trade_type, partial(fetch, symbol, None, None, extra), kind="orders"
             )
             for raw in raws:
                 if raw.get("clientOrderId") == text:
                     return raw  # type: ignore[no-any-return]
         return None
 
-    async def _complete_order(
+    async def _triggered_child(
         self, trade_type: TradeType, raw: Mapping[str, Any], symbol: str
-    ) -> Mapping[str, Any]:
+    ) -> ChildOrder | None:
         info = raw.get("info")
         if not isinstance(info, Mapping) or "trigger" not in info:
-            return raw
+            return None
         fired = info.get("fired_order_id") if trade_type is TradeType.SPOT else info.get("trade_id")
         if not fired or str(fired) == "0":
-            return raw
-        client = self._client(trade_type)
-        child = await self._read(
-            trade_type, partial(client.fetch_order, str(fired), symbol), kind="order"
-        )
-        return {
-            **child,
-            "id": raw.get("id"),
-            "clientOrderId": raw.get("clientOrderId") or child.get("clientOrderId"),
-            "type": raw.get("type") or child.get("type"),
-            "triggerPrice": raw.get("triggerPrice"),
-            "timestamp": raw.get("timestamp") or child.get("timestamp"),
-            "info": {**info, "fired_order": child.get("info")},
-        }
+            return None
+        return ChildOrder(str(fired), info_key="fired_order")
 
-    # --- reading orders -------------------------------------------------------------------
-    def _order(
-        self,
-        raw: Mapping[str, Any],
-        trade_type: TradeType,
-        symbol: str,
-        client_order_id: str | None,
-        market: Market,
-    ) -> Order:
-        return super()._order(
-            _gate_order(raw, trade_type, market), trade_type, symbol, client_order_id, market
-        )
+    # --- reading orders and positions -------------------------------------------------------
+    def _normalize_order(
+        self, raw: Mapping[str, Any], trade_type: TradeType, market: Market
+    ) -> Mapping[str, Any]:
+        return _gate_order(raw, trade_type, market)
 
-    async def get_positions(self, symbol: str | None = None) -> list[Position]:
-        positions = await super().get_positions(symbol)
-        return [_cross_leverage(p) for p in positions]
+    def _normalize_position(self, position: Position) -> Position:
+        # Gate writes leverage "0" for a cross-margin position; its leverage is the cross limit
+        raw = position.raw if isinstance(position.raw, Mapping) else {}
+        limit = to_decimal(raw.get("cross_leverage_limit"))
+        if position.leverage == 0 and limit:
+            return position.model_copy(update={"leverage": limit})
+        return position
 
-    def _parse_ticker(self, raw: Mapping[str, Any], symbol: str, trade_type: TradeType) -> Ticker:
-        if raw.get("timestamp") is None:
-            # Gate's tickers carry no time: the answer's arrival stands in for it
-            raw = {**raw, "timestamp": time.time_ns() // 1_000_000}
-        return super()._parse_ticker(raw, symbol, trade_type)
+
+def _id_only(raw: Any) -> bool:
+    """Whether `raw` is ccxt's parse of Gate's `{"id": N}` (a new price order)."""
+    info = raw.get("info") if isinstance(raw, Mapping) else None
+    return isinstance(info, Mapping) and set(info) == {"id"} and raw.get("id") is not None
 
 
 def _gate_order(raw: Mapping[str, Any], trade_type: TradeType, market: Market) -> dict[str, Any]:
     """ccxt's order with Gate's own fields put back where ccxt guesses."""
     fixed = dict(raw)
-    fixed["clientOrderId"] = _user_id(raw.get("clientOrderId"))
     if raw.get("status") in _ENDED:
         fixed["status"] = "canceled"
     info = raw.get("info")
@@ -428,15 +379,6 @@ def _gate_order(raw: Mapping[str, Any], trade_type: TradeType, market: Market) -
     if (to_decimal(fixed.get("filled")) or 0) == 0 and to_decimal(fixed.get("average")) == 0:
         fixed["average"] = None
     return fixed
-
-
-def _cross_leverage(position: Position) -> Position:
-    """Gate writes leverage "0" for a cross-margin position; its leverage is the cross limit."""
-    raw = position.raw if isinstance(position.raw, Mapping) else {}
-    limit = to_decimal(raw.get("cross_leverage_limit"))
-    if position.leverage == 0 and limit:
-        return position.model_copy(update={"leverage": limit})
-    return position
 
 
 def _tick(market: Market) -> Decimal:

@@ -18,13 +18,14 @@ Quirks absorbed here, so that user code is the same as for any other venue:
   the ticker's best bid/ask sizes). Lots travel as an ``int`` because ccxt's kucoin compares the
   amount with ``1``.
 - Futures orders carry a ``leverage`` and a margin mode. exchlayer trades cross margin and sends
-  the symbol's cross leverage: the one set with :meth:`set_leverage`, else the venue's current
+  the symbol's cross leverage: the one set with `set_leverage`, else the venue's current
   setting, read once per symbol (``getCrossUserLeverage``) and remembered.
 - Futures have no fill-or-kill (``NotSupported`` before anything is sent); spot has GTC, IOC, FOK
   and post-only.
 - Spot orders go to "Add Order Sync" (``/api/v1/hf/orders/sync``, ccxt's ``sync`` param),
   answered after matching with the order's sizes and status: one that rests or ends unfilled
-  needs nothing more (``_read_back``). Other placements answer with the order id only, and an
+  needs nothing more (the `_acknowledgement` hook). Other placements answer with the order id
+  only, and an
   order with fills lacks its prices and fees: the connector reads those back, so
   ``create_order`` returns the real status, fills and prices.
 - Spot stop orders live apart (``/api/v1/stop-order``, ``vs…`` ids, no fills) and take a
@@ -43,9 +44,10 @@ Quirks absorbed here, so that user code is the same as for any other venue:
   public and account-management endpoints their plain weight, as if they drew from the 4,000
   pool: polling tickers through ccxt spends the public pool twice as fast as ccxt believes, and
   gets 429s. The adapter doubles those costs (``_POOL_COSTS``), and both ccxt classes draw from
-  one budget (``_rate_limit_key``), since their public calls share KuCoin's public pool.
+  one budget (the profile's `rate_limit_group`), since their public calls share KuCoin's
+  public pool.
   A 429 carries no ``Retry-After``; its ``gw-ratelimit-reset`` header (milliseconds until the
-  pool refills) says how long to wait instead (``_retry_after``).
+  pool refills) says how long to wait instead (`retry_after_headers`).
 - Errors: KuCoin answers a cancel of a finished futures order with ``100004`` ("Order is in not
   cancelable state"), which ccxt raises as a bad request; exchlayer reads it as "not open" (so
   ``cancel_order`` returns ``False``). ``400006``/``400007`` (IP not allowed, key lacks the
@@ -55,72 +57,36 @@ Quirks absorbed here, so that user code is the same as for any other venue:
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import partial
 from types import MappingProxyType
 from typing import Any
 
 from ..connector.core import (
     CcxtExchange,
     CcxtOrder,
+    ChildOrder,
+    VenueProfile,
     as_sent,
-    enveloped_records,
-    header_seconds,
     named_rows,
 )
 from ..connector.parsing import to_decimal
-from ..connector.validation import OrderRequest
 from ..errors import (
     ExchangeLayerError,
     ExchangeUnavailable,
-    InvalidOrder,
     NotSupported,
     OrderNotFound,
     PermissionDenied,
     RequestTimeout,
 )
-from ..models import (
-    Capabilities,
-    Market,
-    OrderSide,
-    OrderType,
-    Ticker,
-    TimeInForce,
-    TradeType,
-)
+from ..models import Capabilities, Market, OrderSide, OrderType, TimeInForce, TradeType
+from ..validation import PreparedOrder
 
 __all__ = ["KucoinExchange"]
 
-log = logging.getLogger("exchlayer")
-
 _BOTH = frozenset({TradeType.SPOT, TradeType.FUTURES})
 _FUTURES = frozenset({TradeType.FUTURES})
-_ONE = Decimal(1)
-_CODE = re.compile(r'"code"\s*:\s*"?(\d+)')
-_REFINED: dict[str, type[ExchangeLayerError]] = {
-    "100004": OrderNotFound,  # Order is in not cancelable state (finished): not open any more
-    "400006": PermissionDenied,  # The IP address is not in the API whitelist
-    "400007": PermissionDenied,  # Access Denied: the key lacks the permission
-    # the venue failing, not refusing: reads retry them, a new order answered so is looked up
-    "408000": RequestTimeout,  # Network timeout, please try again later (ccxt: BadRequest)
-    "126038": ExchangeUnavailable,  # Third-party service call failed (internal exception)
-}
-
-# Where the records of each list endpoint exchlayer reads sit under "data" (None: data is the
-# list); a paginated list keeps them in "items".
-_LISTS: Mapping[str, str | None] = {
-    "/api/v1/hf/orders/active": None,
-    "/api/v1/hf/fills": "items",
-    "/api/v1/stop-order": "items",
-    "/api/v1/orders": "items",
-    "/api/v1/stopOrders": "items",
-    "/api/v1/fills": "items",
-    "/api/v1/positions": None,
-    "/api/v1/accounts": None,
-}
 
 # ccxt kucoin's costs are in units of the spot pool (4,000 per 30 s); endpoints that draw from a
 # 2,000 pool cost twice their weight. ccxt already doubles the futures ones; these it does not.
@@ -130,20 +96,22 @@ _HALF_POOL_PATHS = frozenset(
 )
 
 
-def _pool_cost(original: Any, api: Any, method: Any, path: Any, *rest: Any) -> Any:
-    cost = original(api, method, path, *rest)
-    group = api[0] if isinstance(api, (list, tuple)) and api else api
-    if group == "public" or (group == "private" and path in _HALF_POOL_PATHS):
-        return cost * 2
-    return cost
+def _pool_costs(original: Any) -> Any:
+    def calculate_rate_limiter_cost(self: Any, api: Any, method: Any, path: Any,
+                                    *rest: Any) -> Any:
+        cost = original(self, api, method, path, *rest)
+        group = api[0] if isinstance(api, (list, tuple)) and api else api
+        if group == "public" or (group == "private" and path in _HALF_POOL_PATHS):
+            return cost * 2
+        return cost
+
+    return calculate_rate_limiter_cost
 
 
-class KucoinExchange(CcxtExchange):
-    """KuCoin spot (HF account) and USDT-margined perpetual futures."""
-
-    name = "kucoin"
-    display_name = "KuCoin"
-    capabilities = Capabilities(
+PROFILE = VenueProfile(
+    name="kucoin",
+    display_name="KuCoin",
+    capabilities=Capabilities(
         trade_types=_BOTH,
         order_types=frozenset(OrderType),
         time_in_force=frozenset(TimeInForce),
@@ -153,9 +121,9 @@ class KucoinExchange(CcxtExchange):
         client_order_ids=True,
         open_orders_without_symbol=_FUTURES,
         trades_without_symbol=_FUTURES,
-    )
-    ccxt_ids = MappingProxyType({TradeType.SPOT: "kucoin", TradeType.FUTURES: "kucoinfutures"})
-    ccxt_options = MappingProxyType(
+    ),
+    ccxt_ids=MappingProxyType({TradeType.SPOT: "kucoin", TradeType.FUTURES: "kucoinfutures"}),
+    ccxt_options=MappingProxyType(
         {
             TradeType.SPOT: {
                 "uta": False,
@@ -168,69 +136,66 @@ class KucoinExchange(CcxtExchange):
                 "fetchMarkets": {"types": ["swap"], "fetchTickersFees": False},
             },
         }
-    )
-    requires_passphrase = True
+    ),
+    ccxt_patches=MappingProxyType({"calculate_rate_limiter_cost": _pool_costs}),
+    requires_passphrase=True,
+    # clientOid: letters, digits, '_' and '-', at most 40 characters
+    client_order_id_max_length=40,
+    client_order_id_chars=re.compile(r"[A-Za-z0-9_-]+"),
+    # order ids are 24 hex digits; stop orders' start with "vs": letters and digits either way
+    order_id_pattern=re.compile(r"[A-Za-z0-9]{1,40}"),
+    order_book_depths=MappingProxyType({TradeType.SPOT: (20, 100), TradeType.FUTURES: (20, 100)}),
     # KC-API-TIMESTAMP must be within 5 s of KuCoin's clock: an order request older than that
     # is refused, so a lookup that does not find it afterwards is final
-    order_timestamp_window = 5.0
-    # clientOid: letters, digits, '_' and '-', at most 40 characters
-    client_order_id_prefix = "xl"
-    client_order_id_max_length = 40
-    # order ids are 24 hex digits; stop orders' start with "vs": letters and digits either way
-    order_id_pattern = re.compile(r"[A-Za-z0-9]{1,40}")
-    # futures orders and spot stop orders are cancelled by their id alone
-    cancel_ignores_symbol = _BOTH
-    position_keys = ("symbol", "currentQty")
-    order_book_depths = MappingProxyType(
-        {TradeType.SPOT: (20, 100), TradeType.FUTURES: (20, 100)}
-    )
-    trigger_order_params = MappingProxyType(
+    request_window=5.0,
+    # spot and futures public calls share one KuCoin pool: one budget for both classes
+    rate_limit_group="kucoin+kucoinfutures",
+    # a 429 carries no Retry-After; gw-ratelimit-reset is the milliseconds until the pool refills
+    retry_after_headers=(("Retry-After", 1.0), ("gw-ratelimit-reset", 0.001)),
+    trigger_order_params=MappingProxyType(
         {TradeType.SPOT: {"trigger": True}, TradeType.FUTURES: {"trigger": True}}
-    )
+    ),
+    # futures orders and spot stop orders are cancelled by their id alone
+    cancel_ignores_symbol=_BOTH,
+    position_keys=("symbol", "currentQty"),
+    error_code=re.compile(r'"code"\s*:\s*"?(\d+)'),
+    error_classes=MappingProxyType(
+        {
+            "100004": OrderNotFound,  # Order is in not cancelable state (finished)
+            "400006": PermissionDenied,  # The IP address is not in the API whitelist
+            "400007": PermissionDenied,  # Access Denied: the key lacks the permission
+            # the venue failing, not refusing: reads retry them, a new order is looked up
+            "408000": RequestTimeout,  # Network timeout, please try again later (ccxt: BadRequest)
+            "126038": ExchangeUnavailable,  # Third-party service call failed (internal)
+        }
+    ),
+    json_checked=True,  # every answer is KuCoin's envelope, {"code": ..., "data": ...}
+    # where each list endpoint's records sit under "data" (a paginated list's in "items")
+    enveloped_lists=MappingProxyType(
+        {
+            "/api/v1/hf/orders/active": None,
+            "/api/v1/hf/fills": "items",
+            "/api/v1/stop-order": "items",
+            "/api/v1/orders": "items",
+            "/api/v1/stopOrders": "items",
+            "/api/v1/fills": "items",
+            "/api/v1/positions": None,
+            "/api/v1/accounts": None,
+        }
+    ),
+)
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._leverages: dict[str, int] = {}
 
-    # --- hooks ------------------------------------------------------------------------------
-    def _client(self, trade_type: TradeType) -> Any:
-        client = super()._client(trade_type)
-        if "calculate_rate_limiter_cost" not in vars(client):
-            client.calculate_rate_limiter_cost = partial(
-                _pool_cost, client.calculate_rate_limiter_cost
-            )
-        return client
+class KucoinExchange(CcxtExchange):
+    """KuCoin spot (HF account) and USDT-margined perpetual futures."""
 
-    def _rate_limit_key(self, ccxt_id: str) -> str:
-        # spot and futures public calls share one KuCoin pool: one budget for both classes
-        return f"{self.name}:kucoin+kucoinfutures:{self._environment}"
+    profile = PROFILE
 
-    def _retry_after(self, headers: Any) -> float | None:
-        return super()._retry_after(headers) or header_seconds(
-            headers, "gw-ratelimit-reset", scale=0.001
-        )
-
-    def _refine_error(
-        self, exc: BaseException, message: str
-    ) -> type[ExchangeLayerError] | None:
-        match = _CODE.search(message)
-        if match:
-            return _REFINED.get(match.group(1))
-        if _is_unexplained(exc, message):
-            return ExchangeUnavailable
-        return None
-
-    def _check_client_order_id(self, client_order_id: str) -> str:
-        checked = super()._check_client_order_id(client_order_id)
-        if "." in checked:
-            raise InvalidOrder(
-                "KuCoin client order ids may hold only letters, digits, '_' and '-', "
-                f"got {client_order_id!r}"
-            )
-        return checked
+    def _refine_error(self, exc: BaseException, message: str) -> type[ExchangeLayerError] | None:
+        return ExchangeUnavailable if _is_unexplained(exc, message) else None
 
     async def _order_arguments(
-        self, order: OrderRequest, client_order_id: str, market: Market
+        self, order: PreparedOrder, client_order_id: str, market: Market
     ) -> CcxtOrder:
         args = await super()._order_arguments(order, client_order_id, market)
         params = dict(args.params)
@@ -240,7 +205,7 @@ class KucoinExchange(CcxtExchange):
                 params["stop"] = "entry" if order.side is OrderSide.BUY else "loss"
             else:
                 # "Add Order Sync": answered after matching, with the order's status, so an
-                # order that rests (or ends unfilled) needs no second request (_read_back)
+                # order that rests (or ends unfilled) needs no second request
                 params["sync"] = True
             return args._replace(params=params)
         if order.time_in_force is TimeInForce.FOK:
@@ -249,7 +214,7 @@ class KucoinExchange(CcxtExchange):
             # trigger on the last trade price (ccxt's default is the mark price, "MP")
             params["stopPriceType"] = "TP"
         params["marginMode"] = "cross"
-        leverage = await self._order_leverage(market.symbol)
+        leverage = await self._leverage(market.symbol)
         if leverage is not None:
             params["leverage"] = leverage
         # Whole lots (core checked the amount against the lot step). ccxt's kucoin compares the
@@ -257,16 +222,10 @@ class KucoinExchange(CcxtExchange):
         lots = int(Decimal(args.amount))
         return args._replace(amount=lots, params=params)
 
-    def _answer_holds(self, method: str, url: str, answer: Any) -> bool:
-        return enveloped_records(method, url, answer, _LISTS)
-
-    def _json_shape(self, method: str, url: str) -> type | None:
-        return dict  # every answer is KuCoin's envelope, {"code": ..., "data": ...}
-
-    def _valid_payload(self, kind: str, raw: Any) -> bool:
+    def _valid_answer(self, kind: str, raw: Any) -> bool:
         if kind == "order" and _is_ack(raw):
             return True  # an order placement answers {orderId, clientOid}: read back later
-        if not super()._valid_payload(kind, raw):
+        if not super()._valid_answer(kind, raw):
             return False
         if kind == "balance":
             info = raw.get("info")
@@ -277,40 +236,33 @@ class KucoinExchange(CcxtExchange):
             return raw.get("nonce") is not None  # the book's sequence
         return True
 
-    async def _read_back(
-        self,
-        trade_type: TradeType,
-        symbol: str,
-        raw: Mapping[str, Any],
-        *,
-        side: OrderSide,
-        args: CcxtOrder,
-        cid: str,
-    ) -> Mapping[str, Any]:
+    def _acknowledgement(
+        self, raw: Mapping[str, Any], order: PreparedOrder, args: CcxtOrder, cid: str
+    ) -> Mapping[str, Any] | None:
         info = raw.get("info")
-        if (
+        if not (
             isinstance(info, Mapping)
             and info.get("status") in ("open", "done")
             and to_decimal(info.get("dealSize")) == 0
         ):
-            # the sync answer of an order that rests, or ended without a fill (IOC, post-only)
-            return {
-                **as_sent(raw, symbol, side, args, cid),
-                "status": "open" if info["status"] == "open" else "canceled",
-                "filled": "0",
-                "cost": "0",
-                # KuCoin's default for a limit order is GTC
-                "timeInForce": args.params.get("timeInForce", "GTC" if args.price else None),
-                "postOnly": args.params.get("postOnly"),
-                "remaining": info.get("remainSize"),
-                "timestamp": info.get("orderTime"),
-            }
-        # an id-only answer, or one with fills, whose prices and fees only a read gives
-        return await super()._read_back(trade_type, symbol, raw, side=side, args=args, cid=cid)
+            return None  # an id-only answer, or one with fills: only a read gives prices, fees
+        # the sync answer of an order that rests, or ended without a fill (IOC, post-only)
+        return {
+            **as_sent(raw, order.symbol, order.side, args, cid),
+            "status": "open" if info["status"] == "open" else "canceled",
+            "filled": "0",
+            "cost": "0",
+            # KuCoin's default for a limit order is GTC
+            "timeInForce": args.params.get("timeInForce", "GTC" if args.price else None),
+            "postOnly": args.params.get("postOnly"),
+            "remaining": info.get("remainSize"),
+            "timestamp": info.get("orderTime"),
+        }
 
-    async def _complete_order(
+    async def _triggered_child(
         self, trade_type: TradeType, raw: Mapping[str, Any], symbol: str
-    ) -> Mapping[str, Any]:
+    ) -> ChildOrder | None:
+        # a spot stop order that triggered placed a new order with the same client order id
         info = raw.get("info")
         if (
             trade_type is not TradeType.SPOT
@@ -318,58 +270,10 @@ class KucoinExchange(CcxtExchange):
             or "stop" not in info
             or info.get("status") != "TRIGGERED"
         ):
-            return raw
-        try:
-            child = await self._client(trade_type).fetch_order(
-                None, symbol, {"clientOrderId": info.get("clientOid")}
-            )
-        except Exception as exc:
-            if not self._is_not_found(exc):
-                raise
-            # triggered, but the order it placed cannot be found: its fate is not known
-            return {**raw, "status": None}
-        return {
-            **child,
-            "id": raw.get("id"),
-            "clientOrderId": raw.get("clientOrderId") or child.get("clientOrderId"),
-            "type": raw.get("type") or child.get("type"),
-            "triggerPrice": raw.get("triggerPrice"),
-            "timestamp": raw.get("timestamp") or child.get("timestamp"),
-            "info": {**info, "triggeredOrder": child.get("info")},
-        }
-
-    # --- leverage -------------------------------------------------------------------------
-    async def _order_leverage(self, symbol: str) -> int | None:
-        """The cross leverage a futures order of ``symbol`` carries."""
-        known = self._leverages.get(symbol)
-        if known is None:
-            raw = await self._client(TradeType.FUTURES).fetch_leverage(symbol)
-            value = raw.get("longLeverage") if isinstance(raw, Mapping) else None
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 1:
-                known = self._leverages[symbol] = int(value)
-        return known
-
-    async def set_leverage(self, symbol: str, leverage: int) -> bool:
-        done = await super().set_leverage(symbol, leverage)
-        unified, _ = self._resolve(symbol, TradeType.FUTURES)
-        self._leverages[unified] = leverage
-        return done
-
-    # --- calls that need more than the generic connector ------------------------------------
-    async def get_ticker(self, symbol: str, *, trade_type: TradeType | None = None) -> Ticker:
-        ticker = await super().get_ticker(symbol, trade_type=trade_type)
-        if ticker.trade_type is not TradeType.FUTURES:
-            return ticker
-        with self._op("get_ticker", symbol):
-            size = (await self._market(ticker.symbol, TradeType.FUTURES)).contract_size
-        if size is None or size == _ONE:
-            return ticker
-        # the best bid/ask sizes are lots; exchlayer's amounts are in base currency
-        return ticker.model_copy(
-            update={
-                "bid_size": None if ticker.bid_size is None else ticker.bid_size * size,
-                "ask_size": None if ticker.ask_size is None else ticker.ask_size * size,
-            }
+            return None
+        return ChildOrder(
+            None, info_key="triggeredOrder", params={"clientOrderId": info.get("clientOid")},
+            missing_is_unknown=True,
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from exchlayer import Capabilities, OrderType, TimeInForce, TradeType
-from exchlayer.connector import CcxtExchange
+from exchlayer.connector import CcxtExchange, VenueProfile
 
 __all__ = ["BinanceUSExchange"]
 
@@ -19,23 +19,25 @@ _SPOT = frozenset({TradeType.SPOT})
 class BinanceUSExchange(CcxtExchange):
     """Binance.US: Binance's spot wire format on api.binance.us; no futures, no testnet."""
 
-    name = "binanceus"
-    display_name = "Binance.US"
-    capabilities = Capabilities(
-        trade_types=_SPOT,
-        order_types=frozenset(OrderType),
-        time_in_force=frozenset(TimeInForce),
-        open_orders_without_symbol=_SPOT,
-    )
-    ccxt_ids = MappingProxyType({TradeType.SPOT: "binanceus"})
-    ccxt_options = MappingProxyType(
-        {
-            TradeType.SPOT: {
-                "fetchMarkets": {"types": ["spot"]},
-                "fetchMargins": False,
-                "fetchCurrencies": False,
+    profile = VenueProfile(
+        name="binanceus",
+        display_name="Binance.US",
+        capabilities=Capabilities(
+            trade_types=_SPOT,
+            order_types=frozenset(OrderType),
+            time_in_force=frozenset(TimeInForce),
+            open_orders_without_symbol=_SPOT,
+        ),
+        ccxt_ids=MappingProxyType({TradeType.SPOT: "binanceus"}),
+        ccxt_options=MappingProxyType(
+            {
+                TradeType.SPOT: {
+                    "fetchMarkets": {"types": ["spot"]},
+                    "fetchMargins": False,
+                    "fetchCurrencies": False,
+                }
             }
-        }
+        ),
+        client_order_id_prefix="us",
+        client_order_id_max_length=36,
     )
-    client_order_id_prefix = "us"
-    client_order_id_max_length = 36

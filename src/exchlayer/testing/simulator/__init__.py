@@ -1,7 +1,7 @@
 """A loopback venue simulator that speaks real venues' REST wire formats.
 
 It never imports anything from exchlayer outside this package, so raw ccxt can use it
-(benchmarks, bug reproductions) without the rest of the library::
+(benchmarks, bug reproductions) without the rest of the library:
 
     from exchlayer.testing.simulator import Simulator
 
@@ -13,10 +13,15 @@ It never imports anything from exchlayer outside this package, so raw ccxt can u
         await ex.fetch_ticker("BTC/USDT")   # answered by 127.0.0.1, nothing leaves the machine
 
 It plays the hostile conditions real venues and networks produce, on purpose: faults
-(:mod:`.faults`: dropped connections, requests delayed in transit, the venue's own "execution
-status unknown" errors after acting, answers rewritten behind an "OK" envelope, see
-:mod:`.mutations`), a skewed venue clock (``sim.skew_clock``), queries that lag behind new orders
-(``sim.lag_lookups``) and each venue's client-order-id rule (``sim.set_client_id_rule``).
+(`faults`: dropped connections, requests delayed in transit, the venue's own "execution status
+unknown" errors after acting, answers rewritten behind an "OK" envelope, see `mutations`), a
+skewed venue clock (`sim.skew_clock`), queries that lag behind new orders (`sim.lag_lookups`)
+and each venue's client-order-id rule (`sim.set_client_id_rule`).
+
+The package: `engine` (the venue-neutral matching engine), `wire` (the request pipeline every
+venue shares: routes, signing schemes, error tables), `venues` (one package per venue, and the
+registry), `server` (the aiohttp server), `faults`, `mutations`, `ratelimit`. Writing a venue of
+your own: `docs/simulator-venues.md`.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from .engine import (
     Trade,
     UnknownOrder,
     UnknownSymbol,
+    VenueState,
     WouldTriggerImmediately,
     default_instruments,
     synthetic_instruments,
@@ -60,24 +66,32 @@ from .faults import Fault, FaultInjector, FaultRule, InjectedFault
 from .mutations import Mutation
 from .ratelimit import Charge, Limit, Penalty, Quota, RateLimitBook, RateLimitSettings, Refusal
 from .server import Interceptor, RecordedRequest, Simulator, reroute_middleware
-from .venues import (
+from .venues import register_venue, unregister_venue
+from .wire import (
     AmbiguousError,
+    Call,
+    ErrorTable,
     Operation,
+    Route,
+    Rule,
+    VenueError,
     VenueModule,
     VenueRequest,
     VenueResponse,
-    register_venue,
+    WireVenue,
 )
 
 __all__ = [
     "Account",
     "AmbiguousError",
     "AssetBalance",
+    "Call",
     "Charge",
     "ClientIdRule",
     "DuplicateClientOrderId",
     "Engine",
     "EngineError",
+    "ErrorTable",
     "ExpireReason",
     "Fault",
     "FaultInjector",
@@ -111,18 +125,24 @@ __all__ = [
     "RecordedRequest",
     "ReduceOnlyRejected",
     "Refusal",
+    "Route",
+    "Rule",
     "Side",
     "Simulator",
     "TimeInForce",
     "Trade",
     "UnknownOrder",
     "UnknownSymbol",
+    "VenueError",
     "VenueModule",
     "VenueRequest",
     "VenueResponse",
+    "VenueState",
+    "WireVenue",
     "WouldTriggerImmediately",
     "default_instruments",
     "register_venue",
     "reroute_middleware",
     "synthetic_instruments",
+    "unregister_venue",
 ]

@@ -38,7 +38,7 @@ fault                     processed  what the client sees
 ``EMPTY``                 yes        HTTP 200 with an empty body
 ``WRONG_SHAPE``           yes        HTTP 200 with JSON of an unexpected shape
 ``MUTATE``                yes        the venue's real answer rewritten by ``mutation``
-                                     (a ``Mutation``, see :mod:`.mutations`); its success
+                                     (a ``Mutation``, see `.mutations`); its success
                                      envelope intact unless ``scope="all"``
 ========================  =========  ====================================================
 
@@ -168,7 +168,7 @@ class FaultInjector:
         self._random = random.Random(self.seed)
 
     def add(self, fault: Fault | str, **match: object) -> FaultRule:
-        """Add a rule (keywords as in :class:`FaultRule`) and return it."""
+        """Add a rule (keywords as in `FaultRule`) and return it."""
         rule = FaultRule(Fault(fault), **match)  # type: ignore[arg-type]
         if not 0.0 <= rule.probability <= 1.0:
             raise ValueError("probability must be between 0 and 1")
@@ -216,7 +216,7 @@ _HTML_PAGE = (
 )
 
 
-async def _inject(
+async def _inject(  # noqa: PLR0911, PLR0912 - one branch per Fault kind: a flat dispatch
     rule: FaultRule,
     module: VenueModule | None,
     operation: str,

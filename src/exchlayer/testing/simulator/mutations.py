@@ -1,7 +1,7 @@
 """Answer mutations: a venue's real JSON answer, transformed before it is sent.
 
-``Fault.MUTATE`` (:mod:`exchlayer.testing.simulator.faults`) lets the venue act on a request,
-then rewrites its answer with one :class:`Mutation`. That is what a buggy or hostile front (a
+``Fault.MUTATE`` (`exchlayer.testing.simulator.faults`) lets the venue act on a request,
+then rewrites its answer with one `Mutation`. That is what a buggy or hostile front (a
 proxy, a CDN, a half-deployed venue release) that still says "OK" looks like, so by default
 only the payload changes and the venue's success envelope stays intact (KuCoin
 ``{"code": "200000", "data": <payload>}``); ``scope="all"`` rewrites the whole body. An error
@@ -156,7 +156,7 @@ def _hostile(value: Any, symbols: Mapping[str, str]) -> Any:
     return _negate(value)
 
 
-def _dump(value: Any, *, duplicate: Mapping[str, str] | None = None) -> str:
+def _dump(value: Any, *, duplicate: Mapping[str, str] | None = None) -> str:  # noqa: PLR0911 - one return per JSON type
     """JSON text for ``value``; with ``duplicate``, every object carries each key twice."""
     if value is None:
         return "null"
@@ -182,7 +182,7 @@ def _dump(value: Any, *, duplicate: Mapping[str, str] | None = None) -> str:
     raise TypeError(f"cannot render {type(value).__name__} as JSON")  # pragma: no cover
 
 
-def _transform(value: Any, mutation: Mutation, symbols: Mapping[str, str]) -> Any:
+def _transform(value: Any, mutation: Mutation, symbols: Mapping[str, str]) -> Any:  # noqa: PLR0911 - one return per Mutation: a flat dispatch
     if mutation is Mutation.NEGATE:
         return _leaf_map(value, _negate)
     if mutation is Mutation.NULL:

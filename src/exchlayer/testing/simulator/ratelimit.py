@@ -1,19 +1,19 @@
 """Rate limits enforced the way the venues enforce them.
 
 A venue module declares its published REST limits as data next to its routes, in the shape
-nautilus_trader gives its own clients (``("api/v3/order", Quota.rate_per_minute(3000))``)::
+nautilus_trader gives its own clients (`("api/v3/order", Quota.rate_per_minute(3000))`):
 
     REQUEST_WEIGHT = Limit("REQUEST_WEIGHT", Quota(6000, 60))             # per IP
     ORDERS_10S = Limit("ORDERS", Quota(100, 10), per_key=True)           # per API key
 
-and charges every request against them before acting on it
-(:meth:`RateLimitBook.charge`). A request that would take any of its limits over budget is
-refused in the venue's own words (each module builds its 429 body and headers from the
-:class:`Refusal`) and spends nothing. Usage is kept per environment (the simulator serves every
+and charges every request against them before acting on it (`RateLimitBook.charge`; the
+routes of a `WireVenue` name their limits). A request that would take any of its limits over
+budget is refused in the venue's own words (its error table words the `Refusal`) and spends
+nothing. Usage is kept per environment (the simulator serves every
 client from one IP, so "per IP" means per environment) and, for ``per_key`` limits, per API key.
 
 Windows are fixed: aligned to the clock (Binance's minute) or, with ``anchored=True``, opened by
-the first request and reset when they end (KuCoin's 30 s pools). A :class:`Penalty` models what a
+the first request and reset when they end (KuCoin's 30 s pools). A `Penalty` models what a
 venue does to a client that keeps going after a refusal (Binance's 418 IP ban, BingX's 5 minute
 restriction).
 
@@ -87,6 +87,9 @@ class Limit:
     anchored: bool = False
     """The window opens with the first request (else it is aligned to the clock)."""
     penalty: Penalty | None = None
+    per_endpoint: bool = False
+    """Counted per endpoint: each route of a venue spends from its own window (BingX's and
+    Bitget's per-endpoint limits); see `WireVenue.charges`."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The loopback HTTP server: routing by original host, request log, lifecycle.
 
-ccxt keeps its real ``https://`` URLs. A client session made by :meth:`Simulator.client_session`
-(or any ``aiohttp.ClientSession`` given :func:`reroute_middleware`) rewrites
+ccxt keeps its real ``https://`` URLs. A client session made by `Simulator.client_session`
+(or any ``aiohttp.ClientSession`` given `reroute_middleware`) rewrites
 ``https://<host><path>?<query>`` to ``http://127.0.0.1:<port>/<host><path>?<query>``, keeping the
 raw path and query byte for byte so signatures stay valid. The server takes the first path
 segment as the original host and hands the request to the venue module that claims that host.
@@ -123,7 +123,7 @@ class Simulator:
             with the venue's 429 (default ``True``; also ``sim.rate_limits``).
         rate_limit_scale: every rate-limit window and budget times this (``0.1``: Binance's
             6,000 weight per 60 s becomes 600 per 6 s); see
-            :mod:`exchlayer.testing.simulator.ratelimit`.
+            `exchlayer.testing.simulator.ratelimit`.
     """
 
     def __init__(
@@ -204,7 +204,7 @@ class Simulator:
         return f"http://127.0.0.1:{self.port}"
 
     def client_session(self, **kwargs: Any) -> aiohttp.ClientSession:
-        """A ClientSession routed to this simulator; closed by :meth:`close` if still open."""
+        """A ClientSession routed to this simulator; closed by `close` if still open."""
         middlewares = (reroute_middleware(self.port), *kwargs.pop("middlewares", ()))
         session = aiohttp.ClientSession(middlewares=middlewares, **kwargs)
         self._sessions.append(session)
@@ -226,7 +226,7 @@ class Simulator:
     def rate_limit_scale(self) -> float:
         """Every rate-limit window and budget times this (default ``1.0``): ``0.1`` makes
         Binance's 6,000 weight per 60 s 600 per 6 s (see
-        :mod:`exchlayer.testing.simulator.ratelimit`)."""
+        `exchlayer.testing.simulator.ratelimit`)."""
         return self._rate_limit_settings.scale
 
     @rate_limit_scale.setter

@@ -1,30 +1,39 @@
 """Checks that run before any request is sent.
 
-Two stages: :func:`check_order_request` needs nothing but the arguments (types, signs, which
-prices an order type takes); :func:`check_market_rules` needs the market's precision and limits.
+Two stages: `check_order_fields` needs nothing but an order request's fields (types, signs,
+which prices an order type takes); `check_market_rules` needs the market's precision and
+limits.
 Every refusal is a typed error naming what was wrong, raised before a byte goes to the venue.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import BadSymbol, InvalidOrder, OrderLimitViolation
-from ..models import Market, OrderSide, OrderType, TimeInForce, TradeType
+from .errors import BadSymbol, InvalidOrder, OrderLimitViolation
+from .models import Market, OrderSide, OrderType, TimeInForce, TradeType
+
+if TYPE_CHECKING:
+    from .orders import OrderRequest
 
 __all__ = [
-    "OrderRequest",
+    "PreparedOrder",
     "check_decimal",
     "check_market_rules",
+    "check_order_fields",
     "check_order_request",
+    "enum_value",
     "parse_symbol",
+    "prepare_order",
 ]
 
 _SYMBOL = re.compile(r"([A-Z0-9][A-Z0-9._-]*)/([A-Z0-9][A-Z0-9._-]*)(?::([A-Z0-9][A-Z0-9._-]*))?")
 _MAX_SYMBOL = 100
+_CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # No market trades amounts or prices outside these (the step check's arithmetic would fail on
 # some: 1E+30 % 1E-8 is beyond any Decimal context); venues' own bounds are checked as well.
 _LARGEST = Decimal("1E+18")
@@ -60,7 +69,7 @@ def parse_symbol(symbol: object) -> tuple[str, str, str | None]:
 
 
 def check_decimal(value: object, name: str, *, positive: bool = True) -> Decimal:
-    """``value`` as a finite (and by default positive) Decimal, or an :class:`InvalidOrder`."""
+    """``value`` as a finite (and by default positive) Decimal, or an `InvalidOrder`."""
     if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
         hint = f"Decimal({str(value)!r})" if isinstance(value, (float, str)) else "a Decimal"
         raise InvalidOrder(
@@ -88,7 +97,8 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _enum(value: Any, enum: type[Any], name: str) -> Any:
+def enum_value(value: Any, enum: type[Any], name: str) -> Any:
+    """``value`` as a member of ``enum`` (its value, in any case, works too), or InvalidOrder."""
     if isinstance(value, enum):
         return value
     try:
@@ -99,8 +109,9 @@ def _enum(value: Any, enum: type[Any], name: str) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
-class OrderRequest:
-    """An order whose arguments passed the static checks."""
+class PreparedOrder:
+    """An order ready for a venue: its request checked, its symbol the unified one of a market
+    the venue lists, its trade type resolved. What a venue adapter's hooks receive."""
 
     symbol: str
     trade_type: TradeType
@@ -118,6 +129,83 @@ class OrderRequest:
         return self.price if self.price is not None else self.stop_price
 
 
+def check_order_fields(kind: OrderType, data: Mapping[str, Any]) -> dict[str, Any]:  # noqa: PLR0912 - one branch per order field; hot path, kept inline
+    """The fields of an order of type ``kind`` (an order request's), each checked and in its
+    final type; the refusal of the first that is wrong, or that the type does not take.
+
+    Raises:
+        InvalidOrder: a value is malformed, missing, or does not apply to the order type.
+        BadSymbol: the symbol is not a unified symbol.
+    """
+    parse_symbol(data.get("symbol"))
+    out: dict[str, Any] = {
+        "order_type": kind,
+        "symbol": str.__str__(data["symbol"]),
+        "side": enum_value(data.get("side"), OrderSide, "side"),
+        "amount": check_decimal(data.get("amount"), "amount"),
+    }
+    price, stop_price = data.get("price"), data.get("stop_price")
+    if kind.has_limit_price:
+        if price is None:
+            raise InvalidOrder(f"a {kind.name} order needs a price")
+        out["price"] = check_decimal(price, "price")
+    elif price is not None:
+        raise InvalidOrder(
+            f"a {kind.name} order takes no price (it fills at the market); "
+            "use a LIMIT or STOP_LIMIT order to set one"
+        )
+    if kind.is_stop:
+        if stop_price is None:
+            raise InvalidOrder(f"a {kind.name} order needs a stop_price (its trigger)")
+        out["stop_price"] = check_decimal(stop_price, "stop_price")
+    elif stop_price is not None:
+        raise InvalidOrder(
+            f"a {kind.name} order takes no stop_price; use STOP or STOP_LIMIT to set a trigger"
+        )
+    time_in_force = data.get("time_in_force")
+    if time_in_force is not None:
+        if not kind.has_limit_price:
+            raise InvalidOrder(f"time_in_force applies to limit orders, not {kind.name}")
+        out["time_in_force"] = enum_value(time_in_force, TimeInForce, "time_in_force")
+    elif kind.has_limit_price:
+        out["time_in_force"] = None
+    trade_type = data.get("trade_type")
+    if trade_type is not None:
+        out["trade_type"] = enum_value(trade_type, TradeType, "trade_type")
+    reduce_only = data.get("reduce_only", False)
+    if type(reduce_only) is not bool:
+        raise InvalidOrder(f"reduce_only must be a bool, got {_shown(reduce_only)}")
+    if reduce_only:
+        out["reduce_only"] = True
+    client_order_id = data.get("client_order_id")
+    if client_order_id is not None:
+        if type(client_order_id) is not str or not _CLIENT_ID.fullmatch(client_order_id):
+            raise InvalidOrder(
+                "client_order_id may hold only letters, digits, '.', '_' and '-', "
+                f"got {_shown(client_order_id)}"
+            )
+        out["client_order_id"] = client_order_id
+    return out
+
+
+def prepare_order(request: OrderRequest, symbol: str, trade_type: TradeType) -> PreparedOrder:
+    """``request`` for the market ``symbol`` (unified) of ``trade_type``: what only the
+    resolved trade type can tell is checked here."""
+    if request.reduce_only and trade_type is not TradeType.FUTURES:
+        raise InvalidOrder("reduce_only applies to futures orders only")
+    return PreparedOrder(
+        symbol=symbol,
+        trade_type=trade_type,
+        order_type=request.order_type,
+        side=request.side,
+        amount=request.amount,
+        price=request.price,
+        stop_price=request.stop_price,
+        time_in_force=request.time_in_force,
+        reduce_only=request.reduce_only,
+    )
+
+
 def check_order_request(
     *,
     symbol: str,
@@ -129,59 +217,22 @@ def check_order_request(
     stop_price: Any,
     time_in_force: Any,
     reduce_only: Any,
-) -> OrderRequest:
+) -> PreparedOrder:
     """Everything about an order that can be judged without the market. Sends nothing."""
-    kind: OrderType = _enum(order_type, OrderType, "order_type")
-    direction: OrderSide = _enum(side, OrderSide, "side")
-    quantity = check_decimal(amount, "amount")
-    if kind.has_limit_price:
-        if price is None:
-            raise InvalidOrder(f"a {kind.name} order needs a price")
-        limit = check_decimal(price, "price")
-    else:
-        if price is not None:
-            raise InvalidOrder(
-                f"a {kind.name} order takes no price (it fills at the market); "
-                "use a LIMIT or STOP_LIMIT order to set one"
-            )
-        limit = None
-    if kind.is_stop:
-        if stop_price is None:
-            raise InvalidOrder(f"a {kind.name} order needs a stop_price (its trigger)")
-        trigger = check_decimal(stop_price, "stop_price")
-    else:
-        if stop_price is not None:
-            raise InvalidOrder(
-                f"a {kind.name} order takes no stop_price; use STOP or STOP_LIMIT to set a trigger"
-            )
-        trigger = None
-    tif: TimeInForce | None = None
-    if time_in_force is not None:
-        if not kind.has_limit_price:
-            raise InvalidOrder(f"time_in_force applies to limit orders, not {kind.name}")
-        tif = _enum(time_in_force, TimeInForce, "time_in_force")
-    if not isinstance(reduce_only, bool):
-        raise InvalidOrder(f"reduce_only must be a bool, got {_shown(reduce_only)}")
-    if reduce_only and trade_type is not TradeType.FUTURES:
-        raise InvalidOrder("reduce_only applies to futures orders only")
-    return OrderRequest(
-        symbol=symbol,
-        trade_type=trade_type,
-        order_type=kind,
-        side=direction,
-        amount=quantity,
-        price=limit,
-        stop_price=trigger,
-        time_in_force=tif,
-        reduce_only=reduce_only,
+    from .orders import order_request
+
+    request = order_request(
+        symbol, order_type, side, amount, price, stop_price=stop_price,
+        time_in_force=time_in_force, reduce_only=reduce_only,
     )
+    return prepare_order(request, symbol, trade_type)
 
 
 def _violation(limit: str, message: str, value: Decimal, allowed: Decimal) -> OrderLimitViolation:
     return OrderLimitViolation(message, limit=limit, value=value, allowed=allowed)
 
 
-def check_market_rules(order: OrderRequest, market: Market) -> None:
+def check_market_rules(order: PreparedOrder, market: Market) -> None:
     """The market's precision and limits: amount step, price tick, min/max amount and price,
     min notional. Refuses rather than rounds: rounding someone's order silently changes it."""
     try:
@@ -193,7 +244,7 @@ def check_market_rules(order: OrderRequest, market: Market) -> None:
         ) from None
 
 
-def _check_market_rules(order: OrderRequest, market: Market) -> None:
+def _check_market_rules(order: PreparedOrder, market: Market) -> None:
     amount = order.amount
     step, tick = market.amount_step, market.price_tick
     if step is not None and step > 0 and amount % step != 0:

@@ -1,22 +1,4 @@
-"""Connection stores: where :class:`~exchlayer.connection.ExchangeConnection` records live.
-
-    from exchlayer.store import SQLiteConnectionStore
-
-    async with SQLiteConnectionStore("connections.db") as store:  # key: EXCHLAYER_STORE_KEY
-        conn = await store.add(ExchangeConnection(user="alice", exchange="binance", credentials=c))
-        mine = await store.list(user="alice")
-
-Two stores keep the same contract (:class:`ConnectionStore`):
-
-- :class:`MemoryConnectionStore` keeps connections in the process, for tests and for programs that
-  do not persist them.
-- :class:`SQLiteConnectionStore` keeps them in a SQLite file with the secrets (API key, secret,
-  passphrase) encrypted with AES-256-GCM under a key derived from your passphrase with scrypt. It
-  needs the ``store`` extra: ``pip install "exchlayer[store]"``.
-
-The security model, and why a store opened without its key may list connections but never reads
-their credentials, is described in ``docs/store.md``.
-"""
+"""`SQLiteConnectionStore`: the encrypted `ConnectionStore` in one SQLite file."""
 
 from __future__ import annotations
 
@@ -24,353 +6,52 @@ import asyncio
 import builtins
 import json
 import os
-import secrets
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, TypeVar
 
 from pydantic import SecretStr, ValidationError
 
-from .config import Credentials
-from .connection import ExchangeConnection
-from .errors import ConfigurationError, ConnectionNotFound, InvalidArgument
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-__all__ = [
-    "DEFAULT_SCRYPT_N",
-    "KEY_ENV_VAR",
-    "SCHEMA_VERSION",
-    "ConnectionStore",
-    "MemoryConnectionStore",
-    "SQLiteConnectionStore",
-    "StoreError",
-    "StoreIntegrityError",
-    "StoreKeyError",
-    "generate_store_key",
-]
+from ..connection import ExchangeConnection
+from ..errors import ConnectionNotFound, InvalidArgument
+from .base import (
+    StoreError,
+    StoreIntegrityError,
+    StoreKeyError,
+    _id_of,
+    _new_id_refused,
+    _options_json,
+    _StoreBase,
+)
+from .crypto import (
+    _SALT_BYTES,
+    DEFAULT_SCRYPT_N,
+    _associated_data,
+    _check_scrypt_n,
+    _credentials_from,
+    _credentials_plaintext,
+    _kdf_params,
+    _KdfParams,
+    _key_bytes,
+    _meta_rows,
+    _require_cryptography,
+    _Sealer,
+)
 
 KEY_ENV_VAR = "EXCHLAYER_STORE_KEY"
-"""The environment variable :class:`SQLiteConnectionStore` reads its key from."""
+"""The environment variable `SQLiteConnectionStore` reads its key from."""
 
 SCHEMA_VERSION = 1
 """The version of the SQLite layout this exchlayer writes (kept in the ``meta`` table)."""
 
-DEFAULT_SCRYPT_N = 2**17
-"""scrypt's cost for a new database: 128 MiB and about half a second, once per open."""
-
-_SCRYPT_R = 8
-_SCRYPT_P = 1
-_MIN_SCRYPT_N = 2**10
-_MAX_SCRYPT_N = 2**20  # 1 GiB: refuse a database whose parameters would exhaust memory
-_SALT_BYTES = 16
-_NONCE_BYTES = 12
-_BLOB_VERSION = b"\x01"
-_AD_PREFIX = b"exchlayer.store.v1"
-_KEY_CHECK_PLAINTEXT = b"exchlayer connection store key check"
 _WRONG_KEY = "the store key does not match this database"
-_EXTRA_HINT = (
-    'SQLiteConnectionStore needs the "cryptography" package: pip install "exchlayer[store]"'
-)
 
-_S = TypeVar("_S")
 _SQLite = TypeVar("_SQLite", bound="SQLiteConnectionStore")
 _T = TypeVar("_T")
-
-
-# --------------------------------------------------------------------------- errors
-
-
-class StoreError(ConfigurationError):
-    """A connection store cannot do what was asked: it is closed, unreadable, or too new."""
-
-
-class StoreKeyError(StoreError):
-    """The store key is missing, does not match the database, or is needed but was not given."""
-
-
-class StoreIntegrityError(StoreError):
-    """A stored record fails authentication: it was changed outside exchlayer, or corrupted."""
-
-
-# --------------------------------------------------------------------------- the contract
-
-
-@runtime_checkable
-class ConnectionStore(Protocol):
-    """Where connections live between runs. Every method is async; ``async with`` closes it.
-
-    Ids are integers the store assigns on :meth:`add`; they are never reused, so an id keeps
-    naming the same connection for as long as it exists.
-    """
-
-    async def add(self, connection: ExchangeConnection) -> ExchangeConnection:
-        """Save a new connection and return it with its id assigned.
-
-        Raises:
-            InvalidArgument: the connection already has an id, or its options are not JSON.
-        """
-
-    async def get(self, connection_id: int) -> ExchangeConnection | None:
-        """The connection with that id, or ``None``."""
-
-    async def list(self, user: str | None = None) -> builtins.list[ExchangeConnection]:
-        """Every connection (or every one of ``user``), ordered by id."""
-
-    async def update(self, connection: ExchangeConnection) -> ExchangeConnection:
-        """Replace the stored connection that has ``connection.id`` (every field, credentials too).
-
-        Raises:
-            InvalidArgument: the connection has no id.
-            ConnectionNotFound: no stored connection has that id.
-        """
-
-    async def delete(self, connection_id: int) -> bool:
-        """Delete a connection; ``False`` if there was none with that id."""
-
-    async def close(self) -> None:
-        """Release the store. Closing twice is harmless; any other call afterwards raises."""
-
-    async def __aenter__(self: _S) -> _S: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-
-class _StoreBase:
-    _closed: bool = False
-
-    @property
-    def closed(self) -> bool:
-        """Whether :meth:`close` was called."""
-        return self._closed
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise StoreError(f"the {type(self).__name__} is closed")
-
-    async def close(self) -> None:
-        self._closed = True
-
-    async def __aenter__(self: _S) -> _S:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-
-def _options_json(options: dict[str, Any]) -> str:
-    try:
-        return json.dumps(options, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument(f"connection options must be JSON-serialisable: {exc}") from None
-
-
-def _new_id_refused(connection: ExchangeConnection) -> None:
-    if connection.id is not None:
-        raise InvalidArgument(
-            f"the connection already has id {connection.id}: add() assigns ids; use update()"
-        )
-
-
-def _id_of(connection: ExchangeConnection) -> int:
-    if connection.id is None:
-        raise InvalidArgument("the connection to update has no id: add() it first")
-    return connection.id
-
-
-# --------------------------------------------------------------------------- in memory
-
-
-class MemoryConnectionStore(_StoreBase):
-    """The :class:`ConnectionStore` contract in memory: nothing is persisted or encrypted.
-
-    Options go through the same JSON round trip as in :class:`SQLiteConnectionStore`, so code
-    tested against this store behaves the same against the SQLite one.
-    """
-
-    def __init__(self) -> None:
-        self._rows: dict[int, ExchangeConnection] = {}
-        self._last_id = 0
-
-    def __repr__(self) -> str:
-        return f"MemoryConnectionStore(connections={len(self._rows)}, closed={self._closed})"
-
-    @staticmethod
-    def _copy(connection: ExchangeConnection, **update: Any) -> ExchangeConnection:
-        # A fresh options dict each time: a caller mutating what it got back changes nothing here.
-        options = json.loads(_options_json(connection.options))
-        return connection.model_copy(update={"options": options, **update})
-
-    async def add(self, connection: ExchangeConnection) -> ExchangeConnection:
-        self._check_open()
-        _new_id_refused(connection)
-        stored = self._copy(connection, id=self._last_id + 1)
-        self._last_id += 1
-        self._rows[self._last_id] = stored
-        return self._copy(stored)
-
-    async def get(self, connection_id: int) -> ExchangeConnection | None:
-        self._check_open()
-        stored = self._rows.get(connection_id)
-        return None if stored is None else self._copy(stored)
-
-    async def list(self, user: str | None = None) -> builtins.list[ExchangeConnection]:
-        self._check_open()
-        return [
-            self._copy(c) for _, c in sorted(self._rows.items()) if user is None or c.user == user
-        ]
-
-    async def update(self, connection: ExchangeConnection) -> ExchangeConnection:
-        self._check_open()
-        connection_id = _id_of(connection)
-        if connection_id not in self._rows:
-            raise ConnectionNotFound(f"no stored connection has id {connection_id}")
-        stored = self._copy(connection)
-        self._rows[connection_id] = stored
-        return self._copy(stored)
-
-    async def delete(self, connection_id: int) -> bool:
-        self._check_open()
-        return self._rows.pop(connection_id, None) is not None
-
-    async def close(self) -> None:
-        self._closed = True
-        self._rows.clear()
-
-
-# --------------------------------------------------------------------------- cryptography
-
-
-def generate_store_key() -> str:
-    """A new random store key (256 bits, URL-safe text) to put in ``EXCHLAYER_STORE_KEY``."""
-    return secrets.token_urlsafe(32)
-
-
-def _require_cryptography() -> None:
-    try:
-        import cryptography.hazmat.primitives.ciphers.aead
-        import cryptography.hazmat.primitives.kdf.scrypt  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(_EXTRA_HINT) from exc
-
-
-def _key_bytes(key: str | bytes | SecretStr | None) -> bytes | None:
-    if isinstance(key, SecretStr):
-        key = key.get_secret_value()
-    if isinstance(key, str):
-        # The same passphrase typed on any system derives the same key.
-        key = unicodedata.normalize("NFC", key).encode("utf-8")
-    return key or None
-
-
-@dataclass(frozen=True)
-class _KdfParams:
-    salt: bytes
-    n: int
-    r: int = _SCRYPT_R
-    p: int = _SCRYPT_P
-
-
-def _check_scrypt_n(n: int) -> None:
-    if not (_MIN_SCRYPT_N <= n <= _MAX_SCRYPT_N) or n & (n - 1):
-        raise InvalidArgument(f"scrypt_n must be a power of two from 2**10 to 2**20, not {n}")
-
-
-class _Sealer:
-    """AES-256-GCM under a scrypt-derived key; a blob is ``version | nonce | ciphertext+tag``."""
-
-    def __init__(self, passphrase: bytes, params: _KdfParams) -> None:
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
-        kdf = Scrypt(salt=params.salt, length=32, n=params.n, r=params.r, p=params.p)
-        self._aead: AESGCM = AESGCM(kdf.derive(passphrase))
-        self.params = params
-
-    def __repr__(self) -> str:
-        return "_Sealer(AES-256-GCM)"
-
-    def seal(self, plaintext: bytes, associated_data: bytes) -> bytes:
-        nonce = os.urandom(_NONCE_BYTES)
-        return _BLOB_VERSION + nonce + self._aead.encrypt(nonce, plaintext, associated_data)
-
-    def open(self, blob: bytes, associated_data: bytes) -> bytes | None:
-        """The plaintext, or ``None`` when the blob fails authentication."""
-        from cryptography.exceptions import InvalidTag
-
-        if len(blob) < 1 + _NONCE_BYTES + 16 or blob[:1] != _BLOB_VERSION:
-            return None
-        nonce, ciphertext = blob[1 : 1 + _NONCE_BYTES], blob[1 + _NONCE_BYTES :]
-        try:
-            return self._aead.decrypt(nonce, ciphertext, associated_data)
-        except InvalidTag:
-            return None
-
-    def key_check(self) -> bytes:
-        return self.seal(_KEY_CHECK_PLAINTEXT, _key_check_ad(self.params))
-
-    def matches(self, key_check: bytes) -> bool:
-        return self.open(key_check, _key_check_ad(self.params)) == _KEY_CHECK_PLAINTEXT
-
-
-def _key_check_ad(params: _KdfParams) -> bytes:
-    return b"%s.keycheck|%d|%d|%d|%s" % (_AD_PREFIX, params.n, params.r, params.p, params.salt)
-
-
-def _associated_data(row_id: int, columns: tuple[str, str, str, int, str, str]) -> bytes:
-    """The row id and every clear column (user, exchange, label, is_testnet, options,
-    created_at): a sealed blob cannot move to another row undetected, and no clear field (e.g.
-    an option pointing the connector at another host) can be edited undetected."""
-    out = bytearray(_AD_PREFIX)
-    for part in (row_id, *columns):
-        data = str(part).encode("utf-8")
-        out += len(data).to_bytes(4, "big") + data
-    return bytes(out)
-
-
-def _credentials_plaintext(credentials: Credentials | None) -> bytes:
-    if credentials is None:
-        return b"null"
-    passphrase = credentials.passphrase
-    return json.dumps(
-        {
-            "api_key": credentials.api_key.get_secret_value(),
-            "api_secret": credentials.api_secret.get_secret_value(),
-            "passphrase": None if passphrase is None else passphrase.get_secret_value(),
-        }
-    ).encode("utf-8")
-
-
-def _credentials_from(plaintext: bytes, row_id: int) -> Credentials | None:
-    try:
-        data = json.loads(plaintext)
-        return None if data is None else Credentials(**data)
-    except (ValueError, TypeError):
-        # built here but raised below, outside the handler, so it does not chain the original
-        # exception (whose message holds the plaintext)
-        error = StoreIntegrityError(f"connection {row_id} holds unreadable credentials")
-    raise error
-
-
-# --------------------------------------------------------------------------- SQLite
 
 _SCHEMA = """
 CREATE TABLE meta (
@@ -413,42 +94,8 @@ def _read_meta(db: sqlite3.Connection) -> dict[str, Any]:
     return dict(db.execute("SELECT name, value FROM meta").fetchall())
 
 
-def _kdf_params(meta: dict[str, Any]) -> _KdfParams:
-    try:
-        params = _KdfParams(
-            salt=bytes(meta["kdf_salt"]),
-            n=int(meta["kdf_n"]),
-            r=int(meta["kdf_r"]),
-            p=int(meta["kdf_p"]),
-        )
-    except (KeyError, TypeError, ValueError):
-        raise StoreIntegrityError("the store's key-derivation parameters are missing") from None
-    if (
-        meta.get("kdf") != "scrypt"
-        or not (2 <= params.n <= _MAX_SCRYPT_N)
-        or params.n & (params.n - 1)
-        or not (1 <= params.r <= 32 and 1 <= params.p <= 16)
-        or len(params.salt) < _SALT_BYTES
-    ):
-        raise StoreIntegrityError("the store's key-derivation parameters are not supported")
-    return params
-
-
-def _meta_rows(sealer: _Sealer) -> list[tuple[str, object]]:
-    p = sealer.params
-    return [
-        ("kdf", "scrypt"),
-        ("kdf_salt", p.salt),
-        ("kdf_n", p.n),
-        ("kdf_r", p.r),
-        ("kdf_p", p.p),
-        ("cipher", "AES-256-GCM"),
-        ("key_check", sealer.key_check()),
-    ]
-
-
 class SQLiteConnectionStore(_StoreBase):
-    """An encrypted :class:`ConnectionStore` in one SQLite file (the embedded default).
+    """An encrypted `ConnectionStore` in one SQLite file (the embedded default).
 
     The API key, secret and passphrase of every connection are encrypted with AES-256-GCM under
     a key derived from your passphrase with scrypt (random salt, kept in the database). The
@@ -459,11 +106,11 @@ class SQLiteConnectionStore(_StoreBase):
     Args:
         path: the database file (``":memory:"`` for a throwaway one).
         key: the passphrase; ``None`` reads ``EXCHLAYER_STORE_KEY``. Use a long random one
-            (:func:`generate_store_key`); anyone holding it and the file holds the credentials.
-        metadata_only: open an existing store without its key: :meth:`list` and :meth:`get`
-            return connections without credentials, :meth:`delete` works, and every call that
-            would write a secret raises :class:`StoreKeyError`.
-        scrypt_n: scrypt's cost for a new database and for :meth:`rotate_key`; an existing
+            (`generate_store_key`); anyone holding it and the file holds the credentials.
+        metadata_only: open an existing store without its key: `list` and `get`
+            return connections without credentials, `delete` works, and every call that
+            would write a secret raises `StoreKeyError`.
+        scrypt_n: scrypt's cost for a new database and for `rotate_key`; an existing
             database keeps the cost it was created with.
 
     Raises:

@@ -1,0 +1,155 @@
+"""exchlayer's subclass of a venue's ccxt class: built once per venue, every change declared here.
+
+What every venue's class gets:
+
+- errors carry the HTTP status and headers of the answer they came from (`_annotate`), so a 5xx
+  is never read as a refusal and a 429's `Retry-After` is honoured;
+- every answer is JSON of the shape its endpoint answers (the profile's `json_lists`,
+  `enveloped_lists`), else `BadResponse` before ccxt parses it into empty records;
+- every request is traced (`calls._TRACE`), so a failure can tell "nothing was sent" from "the
+  venue may have acted";
+- numbers stay the venue's text while ccxt builds tickers, orders, trades, balances and
+  positions (`parsing.exact_number`), and book levels go straight to Decimal;
+- an answer about one market that holds another market's records is refused (ccxt would drop
+  them and answer "none").
+
+On top of those, the venue's own `VenueProfile.ccxt_patches`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from ..errors import ConfigurationError
+from . import parsing
+from .answers import answer_check
+from .calls import current_trace
+from .profile import VenueProfile
+
+__all__ = ["ccxt_class"]
+
+_POSITION_PARSERS = ("parse_position", "parse_position_risk", "parse_account_position")
+
+
+def ccxt_class(ccxt_id: str, profile: VenueProfile | None = None) -> type[Any]:
+    """exchlayer's ccxt class for `ccxt_id`, as `profile` (if any) describes the venue."""
+    return _build(ccxt_id, profile)
+
+
+@cache
+def _build(ccxt_id: str, profile: VenueProfile | None) -> type[Any]:  # noqa: PLR0915 - the class built: one declared patch per statement
+    import ccxt.async_support as ccxt_async
+
+    base = getattr(ccxt_async, ccxt_id, None)
+    if base is None:
+        raise ConfigurationError(f"ccxt has no exchange class {ccxt_id!r}")
+    bad_response = ccxt_async.BadResponse
+
+    # ccxt's exceptions do not say which HTTP status produced them, and some venues wrap a 5xx
+    # in a JSON body ccxt reads as a permanent refusal.
+    def handle_errors(  # noqa: PLR0917 - ccxt's own signature
+        self: Any, code: Any, reason: Any, url: Any, method: Any, headers: Any, *rest: Any
+    ) -> Any:
+        try:
+            return base.handle_errors(self, code, reason, url, method, headers, *rest)
+        except Exception as exc:
+            _annotate(exc, code, headers)
+            raise
+
+    def handle_http_status_code(self: Any, code: Any, *rest: Any) -> Any:
+        try:
+            return base.handle_http_status_code(self, code, *rest)
+        except Exception as exc:
+            _annotate(exc, code, getattr(self, "last_response_headers", None))
+            raise
+
+    check_answer = answer_check(profile)
+
+    # ccxt hands a body that is not JSON (a proxy's garbage, an empty 200) to the venue's
+    # parser as a string, and the parsers turn it into records of Nones.
+    async def fetch(self: Any, url: Any, method: Any = "GET", headers: Any = None,
+                    body: Any = None) -> Any:
+        trace = current_trace()
+        mutating = method != "GET"
+        if trace is not None:
+            trace.answered = False
+            if mutating:
+                trace.mutations += 1
+        result = await base.fetch(self, url, method, headers, body)
+        path = url.split("?")[0]
+        if not isinstance(result, (dict, list)):
+            preview = str(result)[:80] if result else "an empty body"
+            raise bad_response(
+                f"{self.id} {method} {path}: the venue answered with something that is not "
+                f"JSON: {preview!r}"
+            )
+        problem = check_answer(method, path, result) if check_answer is not None else None
+        if problem is None:
+            holds = getattr(self, "xl_answer_holds", None)
+            if holds is not None and not holds(method, path, result):
+                problem = "the answer does not hold what this endpoint answers"
+        if problem is not None:
+            raise bad_response(f"{self.id} {method} {path}: {problem} ({str(result)[:80]!r})")
+        if trace is not None:
+            trace.answered = True
+            if mutating:
+                trace.accepted += 1
+        return result
+
+    # ccxt works tickers, orders, trades, balances and positions out in strings, then turns
+    # each number into a float (~16 digits), which exchlayer would turn back into a Decimal.
+    # Within these calls ccxt's number keeps the strings; the parsers make each a Decimal once.
+    def in_decimals(name: str) -> Callable[..., Any]:
+        parse = getattr(base, name)
+
+        def parse_in_decimals(self: Any, *args: Any) -> Any:
+            number = self.number
+            self.number = parsing.exact_number
+            try:
+                return parse(self, *args)
+            finally:
+                self.number = number
+
+        parse_in_decimals.__name__ = name
+        return parse_in_decimals
+
+    # The venues filter by symbol themselves: another market's record in an answer about one
+    # market means the answer is not to be believed (ccxt would drop it and answer "none").
+    def filter_by_symbol_since_limit(  # noqa: PLR0917 - ccxt's own signature
+        self: Any, array: Any, symbol: Any = None, since: Any = None, limit: Any = None,
+        tail: Any = False,
+    ) -> Any:
+        if symbol is not None:
+            for entry in self.to_array(array):
+                got = entry.get("symbol") if isinstance(entry, dict) else None
+                if got != symbol:
+                    raise bad_response(
+                        f"{self.id}: the answer about {symbol} holds a record of {got!r}"
+                    )
+        return base.filter_by_symbol_since_limit(self, array, symbol, since, limit, tail)
+
+    methods: dict[str, Any] = {
+        "parse_order_book_bid_ask": parsing.decimal_bid_ask,
+        "safe_ticker": in_decimals("safe_ticker"),
+        "safe_order": in_decimals("safe_order"),
+        "safe_trade": in_decimals("safe_trade"),
+        "safe_balance": in_decimals("safe_balance"),
+        **{name: in_decimals(name) for name in _POSITION_PARSERS if hasattr(base, name)},
+        "filter_by_symbol_since_limit": filter_by_symbol_since_limit,
+        "handle_errors": handle_errors,
+        "handle_http_status_code": handle_http_status_code,
+        "fetch": fetch,
+    }
+    for name, patch in (profile.ccxt_patches if profile is not None else {}).items():
+        original = methods.get(name) or getattr(base, name, None)
+        if original is None:
+            raise ConfigurationError(f"ccxt's {ccxt_id} has no method {name!r} to patch")
+        methods[name] = patch(original)
+    return type(base.__name__, (base,), methods)
+
+
+def _annotate(exc: Exception, status: Any, headers: Any) -> None:
+    exc.xl_http_status = status  # type: ignore[attr-defined]
+    exc.xl_headers = headers  # type: ignore[attr-defined]  # the response's, not the request's
