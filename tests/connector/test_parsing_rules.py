@@ -9,12 +9,13 @@ returns here is also validated strictly: a value of the wrong type fails the tes
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from exchlayer.connector import parsing
@@ -514,3 +515,51 @@ def test_any_market_is_a_market_or_malformed(raw: Any) -> None:
 @given(value=JSON)
 def test_any_time_is_a_time_none_or_malformed(value: Any) -> None:
     refused_or_parsed(lambda: parsing.to_datetime(value))
+
+
+# --- tickers: exchlayer's lean safe_ticker against ccxt's own ---------------------------------
+TICKER_FIGURES = ("bid", "bidVolume", "ask", "askVolume", "high", "low", "open", "close", "last",
+                  "percentage", "baseVolume", "quoteVolume")
+FIGURE = st.one_of(st.none(), st.sampled_from(["0", "0.0"]),
+                   in_range((-8, 8)).map(lambda d: format(d, "f")))
+
+
+@settings(FAST, max_examples=400)
+@given(ticker=st.fixed_dictionaries({"close": FIGURE}, optional={
+    **{key: FIGURE for key in (*TICKER_FIGURES, "change", "average", "vwap") if key != "close"},
+}))
+# each way ccxt derives open and percentage, by name (random tickers reach them only sometimes)
+@example(ticker={"close": "100", "percentage": "5"})
+@example(ticker={"close": "100", "percentage": "-2.5", "change": "0"})
+@example(ticker={"close": "100", "change": "-4.2"})
+@example(ticker={"close": "100", "open": "80"})
+@example(ticker={"close": "100", "open": "80", "change": "21"})
+@example(ticker={"close": "100", "open": "0", "percentage": "0"})
+@example(ticker={"close": None, "average": "100", "open": "90"})
+@example(ticker={"last": "100", "open": "90", "bid": "0", "ask": "0.0"})
+def test_the_lean_ticker_has_the_figures_ccxt_works_out(binance: Any, ticker: Any) -> None:
+    """Whatever the venue's parser left (open, change or percentage there or not, zeros), the
+    figures a Ticker reads are the ones ccxt's full safe_ticker works out, to the digit."""
+    ticker = {"symbol": "BTC/USDT", "timestamp": None, "datetime": None, "info": {}, **ticker}
+    base = type(binance).__mro__[1]
+    with parsing_in_exact_numbers(binance):
+        lean = binance.safe_ticker(dict(ticker))
+        full = base.safe_ticker(binance, dict(ticker))
+    for key in TICKER_FIGURES:
+        assert same_number(lean[key], full[key]), (key, lean[key], full[key])
+
+
+def same_number(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    return Decimal(str(a)) == Decimal(str(b))
+
+
+@contextmanager
+def parsing_in_exact_numbers(client: Any) -> Iterator[None]:
+    """ccxt's number as the connector sets it around safe_ticker (the venue's text, kept)."""
+    saved, client.number = client.number, parsing.exact_number
+    try:
+        yield
+    finally:
+        client.number = saved

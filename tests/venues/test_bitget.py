@@ -430,3 +430,28 @@ async def test_public_data_needs_no_credentials(
     assert info.server_time is not None
     assert {m.symbol for m in info.markets} >= {"BTC/USDT", PERP}
     assert venue_simulator.count_requests(lambda r: r.is_private) == 0
+
+
+async def test_a_spot_market_buy_on_an_empty_book_is_priced_off_the_ticker(
+    venue_simulator: Simulator,
+) -> None:
+    """No asks to walk (an illiquid moment): the cost comes from the ticker's ask, exactly."""
+    sim = venue_simulator
+
+    async def no_asks(request: VenueRequest, call_next: Handler) -> VenueResponse:
+        response = await call_next(request)
+        if request.path != "/api/v2/spot/market/orderbook":
+            return response
+        answer = json.loads(response.body)
+        answer["data"]["asks"] = []
+        return VenueResponse.json(answer, operation=response.operation)
+
+    async with await connect(sim, "bitget", balances={"USDT": D(100_000)}) as exchange:
+        ticker = await exchange.get_ticker("BTC/USDT")
+        assert ticker.ask is not None
+        sim.interceptors.append(no_asks)
+        amount = D("0.01")
+        await exchange.create_order("BTC/USDT", OrderType.MARKET, OrderSide.BUY, amount)
+    (sent,) = bodies(sim, "/api/v2/spot/trade/place-order")
+    expected = (ticker.ask * amount / D("0.01")).to_integral_value(ROUND_CEILING) * D("0.01")
+    assert sent["size"] == format(expected, "f")

@@ -10,6 +10,8 @@ What every venue's class gets:
   venue may have acted";
 - numbers stay the venue's text while ccxt builds tickers, orders, trades, balances and
   positions (`parsing.exact_number`), and book levels go straight to Decimal;
+- a ticker's figures are worked out as ccxt works them, without those exchlayer never reads
+  (`lean_safe_ticker`);
 - an answer about one market that holds another market's records is refused (ccxt would drop
   them and answer "none").
 
@@ -101,8 +103,8 @@ def _build(ccxt_id: str, profile: VenueProfile | None) -> type[Any]:  # noqa: PL
     # ccxt works tickers, orders, trades, balances and positions out in strings, then turns
     # each number into a float (~16 digits), which exchlayer would turn back into a Decimal.
     # Within these calls ccxt's number keeps the strings; the parsers make each a Decimal once.
-    def in_decimals(name: str) -> Callable[..., Any]:
-        parse = getattr(base, name)
+    def in_decimals(name: str, parse: Callable[..., Any] | None = None) -> Callable[..., Any]:
+        parse = parse or getattr(base, name)
 
         def parse_in_decimals(self: Any, *args: Any) -> Any:
             number = self.number
@@ -132,7 +134,7 @@ def _build(ccxt_id: str, profile: VenueProfile | None) -> type[Any]:  # noqa: PL
 
     methods: dict[str, Any] = {
         "parse_order_book_bid_ask": parsing.decimal_bid_ask,
-        "safe_ticker": in_decimals("safe_ticker"),
+        "safe_ticker": in_decimals("safe_ticker", lean_safe_ticker(base.safe_ticker)),
         "safe_order": in_decimals("safe_order"),
         "safe_trade": in_decimals("safe_trade"),
         "safe_balance": in_decimals("safe_balance"),
@@ -148,6 +150,55 @@ def _build(ccxt_id: str, profile: VenueProfile | None) -> type[Any]:  # noqa: PL
             raise ConfigurationError(f"ccxt's {ccxt_id} has no method {name!r} to patch")
         methods[name] = patch(original)
     return type(base.__name__, (base,), methods)
+
+
+def lean_safe_ticker(full: Callable[..., Any]) -> Callable[..., Any]:
+    """ccxt's `safe_ticker` (`full`) for the figures a `Ticker` holds, without the ones it
+    does not (vwap, average and change, which ccxt derives on every ticker with string
+    arithmetic): open and percentage are derived exactly as ccxt derives them; a ticker with
+    no close (which ccxt would derive from an average) goes to `full`. The figures it leaves
+    out keep what the venue's parser put there."""
+    from ccxt.base.precise import Precise
+
+    add, sub = Precise.string_add, Precise.string_sub
+    mul, div = Precise.string_mul, Precise.string_div
+
+    def safe_ticker(self: Any, ticker: dict[str, Any], market: Any = None) -> Any:
+        string, omit_zero, number = self.safe_string, self.omit_zero, self.parse_number
+        close = omit_zero(self.safe_string_2(ticker, "close", "last"))
+        if close is None:
+            return full(self, ticker, market)
+        open_ = omit_zero(string(ticker, "open"))
+        change = string(ticker, "change")
+        percentage = omit_zero(string(ticker, "percentage"))
+        if open_ is None:
+            if change is not None:
+                open_ = sub(close, change)
+            elif percentage is not None:
+                open_ = div(close, add("1", div(percentage, "100")))
+        if open_ is not None and percentage is None:
+            if change is None:
+                change = sub(close, open_)
+            percentage = mul(div(change, open_), "100")
+        parsed = dict(ticker)
+        last = number(close)
+        parsed.update(
+            bid=number(omit_zero(string(ticker, "bid"))),
+            bidVolume=self.safe_number(ticker, "bidVolume"),
+            ask=number(omit_zero(string(ticker, "ask"))),
+            askVolume=self.safe_number(ticker, "askVolume"),
+            high=number(omit_zero(string(ticker, "high"))),
+            low=number(omit_zero(string(ticker, "low"))),
+            open=number(omit_zero(open_)),
+            close=last,
+            last=last,
+            percentage=number(percentage),
+            baseVolume=number(string(ticker, "baseVolume")),
+            quoteVolume=number(string(ticker, "quoteVolume")),
+        )
+        return parsed
+
+    return safe_ticker
 
 
 def _annotate(exc: Exception, status: Any, headers: Any) -> None:

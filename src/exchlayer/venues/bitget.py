@@ -62,6 +62,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..connector.core import CcxtExchange, CcxtOrder, ChildOrder, VenueProfile, named_rows, plain
+from ..connector.parsing import parse_ticker
 from ..errors import (
     AuthenticationError,
     ExchangeUnavailable,
@@ -230,10 +231,13 @@ class BitgetExchange(CcxtExchange):
         asks = book.get("asks") or []
         if not asks:
             ticker = await self._read(
-                TradeType.SPOT, lambda: client.fetch_ticker(order.symbol), kind="ticker"
+                TradeType.SPOT,
+                lambda: client.fetch_ticker(order.symbol),
+                kind="ticker",
+                parse=lambda raw: parse_ticker(raw, order.symbol, TradeType.SPOT),
             )
-            last = ticker.get("ask") or ticker.get("last")
-            asks = [(Decimal(repr(last)), order.amount)] if last else []
+            last = ticker.ask or ticker.last_price
+            asks = [(last, order.amount)] if last else []
         if not asks:
             raise InvalidOrder(f"{order.symbol} has no price to size a market buy with")
         left, cost = order.amount, Decimal(0)
