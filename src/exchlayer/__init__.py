@@ -47,6 +47,7 @@ from .errors import (
     TransientError,
 )
 from .factory import ExchangeFactory
+from .history.models import Candle, FundingRate, PublicTrade
 from .models import (
     Balance,
     Capabilities,
@@ -89,6 +90,7 @@ __all__ = [
     "BadSymbol",
     "Balance",
     "BaseExchange",
+    "Candle",
     "Capabilities",
     "CcxtExchange",
     "ClockSkew",
@@ -105,6 +107,7 @@ __all__ = [
     "ExchangeLayerError",
     "ExchangeUnavailable",
     "Fee",
+    "FundingRate",
     "InsufficientFunds",
     "InvalidArgument",
     "InvalidOrder",
@@ -129,6 +132,7 @@ __all__ = [
     "PortfolioBalance",
     "Position",
     "PositionSide",
+    "PublicTrade",
     "RateLimitExceeded",
     "RequestTimeout",
     "RetryPolicy",

@@ -24,6 +24,7 @@ from .errors import (
     ExchangeLayerError,
     InvalidArgument,
     NetworkError,
+    NotSupported,
     RequestTimeout,
 )
 from .models import (
@@ -44,6 +45,7 @@ from .models import (
 from .redaction import Redactor, scrub_chain
 
 if TYPE_CHECKING:
+    from .history.models import Candle, FundingRate, PublicTrade
     from .orders import OrderRequest
 
 __all__ = ["BaseExchange", "Capabilities"]
@@ -57,6 +59,7 @@ _GUARDED = frozenset(
         "get_ticker", "get_order_book", "get_balance", "create_order", "place_order", "get_order",
         "cancel_order", "get_open_orders", "get_trades", "get_positions", "set_leverage",
         "get_symbols", "get_exchange_info", "test_connection", "check_connection", "close",
+        "get_ohlcv", "get_public_trades", "get_funding_rate_history",
     }
 )
 
@@ -268,6 +271,69 @@ class BaseExchange(ABC):
     @abstractmethod
     async def set_leverage(self, symbol: str, leverage: int) -> bool:
         """Set the leverage of ``symbol``'s futures market; ``True`` once the venue confirms."""
+
+    # --- market history (optional: the defaults say NotSupported) -----------------------
+    async def get_ohlcv(
+        self,
+        symbol: str,
+        timeframe: str = "1m",
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+        trade_type: TradeType | None = None,
+    ) -> list[Candle]:
+        """``symbol``'s candles of ``timeframe`` (``"1m"``, ``"1h"``, ``"1d"``, ...), oldest
+        first, opening in ``[since, until)``, at most ``limit`` of them (the first ``limit``
+        from ``since``; without ``since``, the latest ``limit``, 100 by default).
+
+        A range longer than the venue's page is read page by page. A period the venue has no
+        candle for (before the listing, an outage) is simply absent: nothing is invented. The
+        last candle may still be forming (``closed=False``).
+
+        Raises:
+            InvalidArgument: an unknown timeframe, a naive datetime, a bad limit.
+            NotSupported: the exchange serves no candles.
+        """
+        raise NotSupported(f"{self._display()} serves no candles")
+
+    async def get_public_trades(
+        self,
+        symbol: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+        trade_type: TradeType | None = None,
+    ) -> list[PublicTrade]:
+        """The market's trades (anybody's), oldest first: the latest ones, or those in
+        ``[since, until)``, at most ``limit``.
+
+        Raises:
+            NotSupported: the exchange publishes no trades, or (``since``/``until`` given) only
+                its most recent ones (KuCoin, BingX).
+        """
+        raise NotSupported(f"{self._display()} publishes no trades here")
+
+    async def get_funding_rate_history(
+        self,
+        symbol: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[FundingRate]:
+        """The funding settlements of the perpetual ``symbol`` in ``[since, until)``, oldest
+        first (without ``since``, the latest ``limit``, 100 by default).
+
+        Raises:
+            NotSupported: the exchange has no funding history here.
+        """
+        raise NotSupported(f"{self._display()} has no funding-rate history here")
+
+    def _display(self) -> str:
+        name = getattr(self, "display_name", None) or getattr(self, "name", None)
+        return str(name or type(self).__name__)
 
     @abstractmethod
     async def get_symbols(self, trade_type: TradeType | None = None) -> list[str]:

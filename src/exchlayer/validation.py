@@ -41,7 +41,10 @@ _SMALLEST = Decimal("1E-18")
 
 
 def _f(value: Decimal) -> str:
-    """A Decimal in plain notation for messages (``0.0000001``, not ``1E-7``)."""
+    """A Decimal in plain notation for messages (``0.0000001``, not ``1E-7``); one too far
+    from 1 to write out (``-1E+999999999``) stays in scientific notation."""
+    if value and not -40 < value.adjusted() < 40:
+        return str(value)
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -81,7 +84,7 @@ def check_decimal(value: object, name: str, *, positive: bool = True) -> Decimal
         raise InvalidOrder(f"{name} must be a finite number, got {number}")
     if positive and number <= 0:
         raise InvalidOrder(f"{name} must be positive, got {_f(number)}")
-    if number and not _SMALLEST <= abs(number) < _LARGEST:
+    if number and not _SMALLEST <= number.copy_abs() < _LARGEST:  # copy_abs: no context
         raise InvalidOrder(
             f"{name} {number} is out of any market's range (1E-18 to 1E+18)"
         )

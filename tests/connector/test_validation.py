@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exchlayer.errors import BadSymbol, InvalidOrder, OrderLimitViolation
 from exchlayer.models import Market, OrderSide, OrderType, TimeInForce, TradeType
@@ -142,3 +144,22 @@ def test_reduce_only_orders_skip_the_min_notional_check() -> None:
     order = request(trade_type=TradeType.FUTURES, amount=D("0.001"), price=D("50000"),
                     reduce_only=True)
     check_market_rules(order, futures)
+
+
+@given(
+    field=st.sampled_from(["amount", "price"]),
+    sign=st.sampled_from(["", "-"]),
+    exponent=st.integers(min_value=-999_999_999_999_999, max_value=999_999_999_999_999),
+)
+@settings(max_examples=200, deadline=None)
+def test_any_exponent_is_a_clear_refusal_or_accepted(field: str, sign: str, exponent: int) -> None:
+    """`Decimal("1e999999999999")` is a Decimal a user can type (a CLI argument, a config file):
+    outside the decimal context's range it is still an `InvalidOrder` that says so, never a
+    `decimal.Overflow` nor a message too large to hold in memory."""
+    value = D(f"{sign}1E{exponent}")
+    if sign == "" and -18 <= exponent < 18:
+        assert request(**{field: value})  # within any market's range: passes the static checks
+        return
+    with pytest.raises(InvalidOrder, match=field) as refused:
+        request(**{field: value})
+    assert len(str(refused.value)) < 200

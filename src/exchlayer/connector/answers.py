@@ -61,7 +61,10 @@ def enveloped_records(
                 data = data[key]
                 if data is None:
                     return True  # nothing to list (Bitget writes null)
-            return isinstance(data, list) and all(isinstance(r, Mapping) for r in data)
+            # records are objects, or (candles) rows of values: one kind or the other throughout
+            return isinstance(data, list) and (
+                all(isinstance(r, Mapping) for r in data) or all(isinstance(r, list) for r in data)
+            )
     return True
 
 

@@ -8,8 +8,9 @@ What every venue's class gets:
   `enveloped_lists`), else `BadResponse` before ccxt parses it into empty records;
 - every request is traced (`calls._TRACE`), so a failure can tell "nothing was sent" from "the
   venue may have acted";
-- numbers stay the venue's text while ccxt builds tickers, orders, trades, balances and
-  positions (`parsing.exact_number`), and book levels go straight to Decimal;
+- numbers stay the venue's text while ccxt builds tickers, orders, trades, balances,
+  positions, candles and funding histories (`parsing.exact_number`), and book levels go
+  straight to Decimal;
 - a ticker's figures are worked out as ccxt works them, without those exchlayer never reads
   (`lean_safe_ticker`);
 - an answer about one market that holds another market's records is refused (ccxt would drop
@@ -33,6 +34,7 @@ from .profile import VenueProfile
 __all__ = ["ccxt_class"]
 
 _POSITION_PARSERS = ("parse_position", "parse_position_risk", "parse_account_position")
+_FUNDING_PARSERS = ("parse_funding_rate_histories",)
 
 
 def ccxt_class(ccxt_id: str, profile: VenueProfile | None = None) -> type[Any]:
@@ -139,6 +141,8 @@ def _build(ccxt_id: str, profile: VenueProfile | None) -> type[Any]:  # noqa: PL
         "safe_trade": in_decimals("safe_trade"),
         "safe_balance": in_decimals("safe_balance"),
         **{name: in_decimals(name) for name in _POSITION_PARSERS if hasattr(base, name)},
+        "parse_ohlcvs": in_decimals("parse_ohlcvs"),
+        **{name: in_decimals(name) for name in _FUNDING_PARSERS if hasattr(base, name)},
         "filter_by_symbol_since_limit": filter_by_symbol_since_limit,
         "handle_errors": handle_errors,
         "handle_http_status_code": handle_http_status_code,

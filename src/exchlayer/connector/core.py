@@ -9,7 +9,7 @@ each given what it needs. The connector is a small facade over parts that each d
 - `calls.Caller` and `calls.Operation`: translation of what escapes, retries, clock resync, and
   the trace that tells what a failure means;
 - `symbols.Symbols` and `units`: what a symbol means, each market's rules, contracts and base;
-- `market_data.MarketData`, `account.Account`: the reads;
+- `market_data.MarketData`, `history.History`, `account.Account`: the reads;
 - `lookups.Lookups`, `placing.Placing`: finding, cancelling and placing orders.
 """
 
@@ -58,6 +58,7 @@ from .account import Account
 from .answers import named_rows, valid_parsed
 from .calls import Caller, Operation, preview
 from .clients import ClientPool, recv_window_ms, ssl_context
+from .history import History, HistoryReads
 from .lookups import ChildOrder, Lookups
 from .market_data import MarketData
 from .markets import MarketCache
@@ -89,7 +90,7 @@ _GENERIC = VenueProfile(
 )
 
 
-class CcxtExchange(BaseExchange):
+class CcxtExchange(HistoryReads, BaseExchange):
     """A connector backed by ccxt's async classes.
 
     Args:
@@ -137,6 +138,7 @@ class CcxtExchange(BaseExchange):
             "_refine_error": "optional: an error class from the venue's words",
             "_valid_answer": "optional: whether ccxt's parsed answer carries what is needed",
             "_answer_holds": "optional: whether a raw JSON answer holds what its endpoint does",
+            "_history_params": "optional: ccxt params bounding a history request in time",
         }
     )
     """The hooks a venue adapter may override, each with what it is for. Anything else is the
@@ -209,6 +211,7 @@ class CcxtExchange(BaseExchange):
         self._caller = Caller(self, retry if retry is not None else RetryPolicy())
         self._symbols = Symbols(self, market_cache)
         self._market_data = MarketData(self)
+        self._history = History(self)
         self._account = Account(self)
         self._lookups = Lookups(self)
         self._placing = Placing(self, float(reconcile_timeout))
@@ -336,6 +339,14 @@ class CcxtExchange(BaseExchange):
         return order_id
 
     # --- hooks (see HOOKS): the defaults ----------------------------------------------------
+    def _history_params(
+        self, call: str, trade_type: TradeType, since_ms: int, until_ms: int
+    ) -> dict[str, Any]:
+        """The ccxt params that bound a market-history request (`call` is ccxt's method name:
+        ``fetch_ohlcv``, ``fetch_trades``, ``fetch_funding_rate_history``) to
+        ``[since_ms, until_ms)``, besides ccxt's own ``since``: ccxt's ``until`` by default."""
+        return {"until": until_ms - 1}
+
     async def _order_arguments(
         self, order: PreparedOrder, client_order_id: str, market: Market
     ) -> CcxtOrder:

@@ -114,6 +114,30 @@ class VenueProfile:
     """Trade types where one of the venue's cancel-by-id endpoints takes no symbol: a cancel by
     order id there looks the order up first, so another market's order is never cancelled."""
 
+    # --- market history -------------------------------------------------------------------
+    ohlcv_page: Mapping[TradeType, int] = field(default_factory=_frozen)
+    """The most candles one request returns, per trade type, where it is more than ccxt's
+    ``features`` say (Binance USD-M: 1,000 for the weight of 500)."""
+    ohlcv_reach: Mapping[TradeType, int] = field(default_factory=_frozen)
+    """How many candles back from now the venue serves, per trade type, where it limits it
+    (Gate.io: 10,000 of each timeframe): an older candle is refused, not absent."""
+    ohlcv_window_ms: Mapping[TradeType, int] = field(default_factory=_frozen)
+    """The widest time span one candle request may cover, per trade type, where the venue
+    limits it (Bitget futures: 90 days): a page of a long timeframe holds fewer candles."""
+    trade_page: Mapping[TradeType, int] = field(default_factory=_frozen)
+    """The most public trades one request returns, per trade type (default 500)."""
+    trade_window_ms: Mapping[TradeType, int] = field(default_factory=_frozen)
+    """The widest time window one public-trades request may span, per trade type (default one
+    hour, Binance's rule)."""
+    recent_trades_only: frozenset[TradeType] = frozenset()
+    """Trade types whose venue publishes only its latest trades, never a time range (KuCoin,
+    BingX): a range of public trades is `NotSupported` there."""
+    funding_page: Mapping[TradeType, int] = field(default_factory=_frozen)
+    """The most funding rates one request returns (default 100)."""
+    funding_by_page: bool = False
+    """Whether the venue lists funding history newest first by page number, not by time
+    (Bitget)."""
+
     # --- rate limits ----------------------------------------------------------------------
     rate_limit_share: float = 0.95
     """The share of ccxt's model of the venue's budget that connectors may spend together."""

@@ -2,19 +2,23 @@
 
 exchlayer's amounts are in base currency everywhere. Some venues count futures in contracts of a
 fixed size (KuCoin's `XBTUSDTM` is 0.001 BTC a lot, Gate's `BTC_USDT` 0.0001 BTC): their
-orders, fills, book levels, ticker sizes and market rules are converted here, both ways, and
-nowhere else. A market without a contract size other than 1 passes through untouched.
+orders, fills, book levels, ticker sizes, candle volumes, public trades and market rules are
+converted here, both ways, and nowhere else. A market without a contract size other than 1
+passes through untouched.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from ..history.models import Candle, PublicTrade
 from ..models import Market, Order, OrderBook, OrderBookLevel, Ticker, Trade, TradeType
 
 __all__ = [
+    "candles_in_base",
     "contract_size",
     "market_in_base",
+    "public_trades_in_base",
     "to_contracts",
 ]
 
@@ -72,6 +76,21 @@ def trades_in_base(trades: list[Trade], market: Market) -> list[Trade]:
     if size is None:
         return trades
     return [t.model_copy(update={"amount": t.amount * size}) for t in trades]
+
+
+def public_trades_in_base(trades: list[PublicTrade], market: Market) -> list[PublicTrade]:
+    size = contract_size(market)
+    if size is None:
+        return trades
+    return [t.model_copy(update={"amount": t.amount * size}) for t in trades]
+
+
+def candles_in_base(candles: list[Candle], market: Market) -> list[Candle]:
+    """A contract market's candle volume is counted in contracts."""
+    size = contract_size(market)
+    if size is None:
+        return candles
+    return [c.model_copy(update={"volume": c.volume * size}) for c in candles]
 
 
 def book_in_base(book: OrderBook, market: Market) -> OrderBook:

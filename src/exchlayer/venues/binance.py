@@ -90,11 +90,17 @@ PROFILE = VenueProfile(
             "-1008": ExchangeUnavailable,  # SERVER_BUSY: Server is currently overloaded
         }
     ),
+    # aggTrades: 1,000 a request; USD-M's window one hour at most (spot's any width)
+    ohlcv_page={TradeType.FUTURES: 1000},  # ccxt's features say 500; same weight (5) as 1,000
+    trade_page={TradeType.SPOT: 1000, TradeType.FUTURES: 1000},
+    trade_window_ms={TradeType.SPOT: 24 * 3_600_000, TradeType.FUTURES: 3_600_000},
+    funding_page={TradeType.FUTURES: 1000},
     json_checked=True,
     # the endpoints that answer a JSON list; every other one answers an object
     json_lists=re.compile(
-        r"/(api/v3/(openOrders|myTrades|allOrders)|fapi/v1/(openOrders|userTrades|allOrders|"
-        r"leverageBracket|openAlgoOrders)|fapi/v[23]/positionRisk|sapi/v1/capital/config/getall|"
+        r"/(api/v3/(openOrders|myTrades|allOrders|klines|aggTrades|trades|historicalTrades)|"
+        r"fapi/v1/(openOrders|userTrades|allOrders|leverageBracket|openAlgoOrders|klines|"
+        r"aggTrades|trades|fundingRate)|fapi/v[23]/positionRisk|sapi/v1/capital/config/getall|"
         r"sapi/v1/margin/(allPairs|isolated/allPairs))$"
     ),
 )

@@ -238,6 +238,10 @@ PROFILE = VenueProfile(
             ("fetch_open_orders", TradeType.FUTURES): _SWAP,
         }
     ),
+    # history: the tape is only the latest trades (500 spot, 1,000 swap), never a time range
+    recent_trades_only=_BOTH,
+    trade_page={TradeType.SPOT: 500, TradeType.FUTURES: 1000},
+    funding_page={TradeType.FUTURES: 1000},
     position_keys=("symbol", "positionAmt"),
     # where each list endpoint's records sit under "data" (None: data is the list)
     enveloped_lists=MappingProxyType(
@@ -249,6 +253,12 @@ PROFILE = VenueProfile(
             "/openApi/swap/v2/user/positions": None,
             "/openApi/spot/v1/account/balance": "balances",
             "/openApi/swap/v3/user/balance": None,
+            # market history: candles, the latest trades, funding rates
+            "/market/kline": None,
+            "/openApi/swap/v3/quote/klines": None,
+            "/openApi/spot/v1/market/trades": None,
+            "/openApi/swap/v2/quote/trades": None,
+            "/openApi/swap/v2/quote/fundingRate": None,
         }
     ),
 )

@@ -166,6 +166,12 @@ PROFILE = VenueProfile(
             "40010": RequestTimeout,  # Request timed out (ccxt: AuthenticationError)
         }
     ),
+    # history: futures candles span 90 days a request at most; fills-history 1,000 trades;
+    # funding history is paged by number (100 a page), newest first
+    ohlcv_window_ms={TradeType.FUTURES: 90 * 86_400_000},
+    trade_page={TradeType.SPOT: 1000, TradeType.FUTURES: 1000},
+    funding_page={TradeType.FUTURES: 100},
+    funding_by_page=True,
     # every Bitget answer, data or error, is its envelope {"code", "msg", "requestTime",
     # "data"}: a list at the top is garbage (ccxt would read it as "no balances")
     json_checked=True,
@@ -181,6 +187,12 @@ PROFILE = VenueProfile(
             "/api/v2/mix/position/all-position": None,
             "/api/v2/spot/account/assets": None,
             "/api/v2/mix/account/accounts": None,
+            # market history: candles, public fills, funding rates
+            "/market/candles": None,
+            "/market/history-candles": None,
+            "/market/fills": None,
+            "/market/fills-history": None,
+            "/api/v2/mix/market/history-fund-rate": None,
         }
     ),
 )

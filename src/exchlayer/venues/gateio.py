@@ -183,13 +183,18 @@ PROFILE = VenueProfile(
             "TRADE_RESTRICTED": PermissionDenied,  # ccxt says InsufficientFunds
         }
     ),
+    # history: 1,000 trades and 1,000 funding rates a request
+    # candles: only the latest 10,000 of each timeframe ("Candlestick too long ago")
+    ohlcv_reach={TradeType.SPOT: 10_000, TradeType.FUTURES: 10_000},
+    trade_page={TradeType.SPOT: 1000, TradeType.FUTURES: 1000},
+    funding_page={TradeType.FUTURES: 1000},
     json_checked=True,
     # the endpoints whose GET answers a JSON list; every other request answers an object
     json_lists=re.compile(
         r"/api/v4/(spot/(currencies|currency_pairs|tickers|accounts|open_orders|orders|"
-        r"my_trades|price_orders)|margin/currency_pairs|options/underlyings|"
+        r"my_trades|price_orders|candlesticks|trades)|margin/currency_pairs|options/underlyings|"
         r"delivery/\w+/contracts|futures/\w+/(contracts|tickers|orders|my_trades|"
-        r"my_trades_timerange|price_orders|positions))$"
+        r"my_trades_timerange|price_orders|positions|candlesticks|trades|funding_rate))$"
     ),
     ticker_has_time=False,  # Gate's REST tickers carry no time
 )
@@ -197,6 +202,15 @@ PROFILE = VenueProfile(
 
 class GateioExchange(CcxtExchange):
     """Gate.io spot and USDT-settled perpetual futures."""
+
+    def _history_params(
+        self, call: str, trade_type: TradeType, since_ms: int, until_ms: int
+    ) -> dict[str, Any]:
+        params = super()._history_params(call, trade_type, since_ms, until_ms)
+        if call == "fetch_trades" and trade_type is TradeType.SPOT:
+            # ccxt sends `from` for futures only: its spot `since` filters the latest page
+            params["from"] = since_ms // 1000
+        return params
 
     profile = PROFILE
 

@@ -169,6 +169,11 @@ PROFILE = VenueProfile(
             "126038": ExchangeUnavailable,  # Third-party service call failed (internal)
         }
     ),
+    # history: the tape is only the latest 100 trades (no time range) on both; funding history
+    # answers every settlement of the range asked
+    recent_trades_only=_BOTH,
+    trade_page={TradeType.SPOT: 100, TradeType.FUTURES: 100},
+    funding_page={TradeType.FUTURES: 1000},
     json_checked=True,  # every answer is KuCoin's envelope, {"code": ..., "data": ...}
     # where each list endpoint's records sit under "data" (a paginated list's in "items")
     enveloped_lists=MappingProxyType(
@@ -181,6 +186,12 @@ PROFILE = VenueProfile(
             "/api/v1/fills": "items",
             "/api/v1/positions": None,
             "/api/v1/accounts": None,
+            # market history: candles, the latest trades, funding rates
+            "/api/v1/market/candles": None,
+            "/api/v1/market/histories": None,
+            "/api/v1/kline/query": None,
+            "/api/v1/trade/history": None,
+            "/api/v1/contract/funding-rates": None,
         }
     ),
 )

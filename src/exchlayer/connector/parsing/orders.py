@@ -138,19 +138,28 @@ def parse_order(
     )
 
 
-def parse_trade(
-    raw: Mapping[str, Any], trade_type: TradeType, *, symbol: str | None = None
-) -> Trade:
-    """ccxt's (own) trade -> `Trade`; ``symbol``, when given, is the market asked about,
-    which the answer's own symbol must be."""
+def trade_figures(
+    raw: object, what: str
+) -> tuple[Mapping[str, Any], Decimal, Decimal, Decimal | None]:
+    """A ccxt trade (a fill, or one of the public tape) as a mapping with its price and
+    amount (both required, > 0) and its cost (>= 0, where given)."""
     raw = _mapping(raw, "trade")
     get = raw.get
     price = _number(get("price"), "trade price", _POSITIVE)
     amount = _number(get("amount"), "trade amount", _POSITIVE)
     if price is None or amount is None:
         raise _bad("trade", {"price": get("price"), "amount": get("amount")},
-                   "a fill with a price and an amount")
-    cost = _number(get("cost"), "trade cost", _SIZE)
+                   f"{what} with a price and an amount")
+    return raw, price, amount, _number(get("cost"), "trade cost", _SIZE)
+
+
+def parse_trade(
+    raw: Mapping[str, Any], trade_type: TradeType, *, symbol: str | None = None
+) -> Trade:
+    """ccxt's (own) trade -> `Trade`; ``symbol``, when given, is the market asked about,
+    which the answer's own symbol must be."""
+    raw, price, amount, cost = trade_figures(raw, "a fill")
+    get = raw.get
     order_id = get("order")
     taker_or_maker = get("takerOrMaker")
     return Trade._trusted(

@@ -24,6 +24,7 @@ from exchlayer.testing.simulator.engine import (
     ClientIdRule,
     Clock,
     Engine,
+    History,
     Instrument,
     system_clock,
 )
@@ -317,6 +318,12 @@ class Simulator:
 
     def advance(self, steps: int = 1) -> None:
         self.engine.advance(steps)
+
+    @property
+    def history(self) -> History:
+        """The markets' deterministic past that every venue's kline, trades and funding
+        endpoints serve: move a listing, add or clear outages here."""
+        return self.engine.history
 
     # ---- request log ---------------------------------------------------------------------
 

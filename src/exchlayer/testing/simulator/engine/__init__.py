@@ -52,7 +52,8 @@ The package's modules: `instruments` (the `Instrument` records, the default and 
 sets, and the decimal helpers), `model` (enums and records), `errors` (`EngineError` and its
 subclasses), and the `Engine` class in layers: `market` (price feeds, synthetic books,
 statistics), `accounts` (accounts, client id rules, funds, positions and margin), `matching`
-(taking the book, fills, triggers and resting orders) and `core` (the facade: construction,
+(taking the book, fills, triggers and resting orders), `history` (deterministic candles,
+public trades and funding for any range) and `core` (the facade: construction,
 price moves, order entry, queries and cancels).
 """
 
@@ -73,6 +74,7 @@ from .errors import (
     UnknownSymbol,
     WouldTriggerImmediately,
 )
+from .history import TIMEFRAMES, FundingEvent, History, HistoryCandle, HistoryTrade
 from .instruments import ONE as ONE
 from .instruments import ZERO as ZERO
 from .instruments import Instrument, default_instruments, synthetic_instruments
@@ -99,6 +101,7 @@ from .model import (
 )
 
 __all__ = [
+    "TIMEFRAMES",
     "Account",
     "AssetBalance",
     "ClientIdRule",
@@ -110,6 +113,10 @@ __all__ = [
     "FeeSchedule",
     "Filter",
     "FilterFailure",
+    "FundingEvent",
+    "History",
+    "HistoryCandle",
+    "HistoryTrade",
     "Instrument",
     "InsufficientBalance",
     "InsufficientMargin",

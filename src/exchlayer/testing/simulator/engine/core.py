@@ -18,6 +18,7 @@ from .errors import (
     UnknownOrder,
     WouldTriggerImmediately,
 )
+from .history import History
 from .instruments import _BPS, ONE, Instrument, _is_multiple, _round_to, default_instruments
 from .market import Clock, _MarketState, system_clock
 from .matching import EngineMatching
@@ -56,6 +57,8 @@ class Engine(EngineMatching):
         self._client_id_rules: dict[tuple[str, str], ClientIdRule] = {}
         for inst in instruments if instruments is not None else default_instruments():
             self._add_market(inst)
+        self.history = History(lambda: self.instruments, seed, self.now_ms)
+        """The markets' deterministic past: candles, public trades, funding (`History`)."""
 
     # ---- price moves -------------------------------------------------------------------
 
@@ -106,9 +109,7 @@ class Engine(EngineMatching):
             if pick == "open_first":
                 for kind in kinds:
                     oid = account.open_client_ids.get((kind, client_order_id))
-                    if oid is not None and (
-                        symbol is None or account.orders[oid].symbol == symbol
-                    ):
+                    if oid is not None and (symbol is None or account.orders[oid].symbol == symbol):
                         order = account.orders[oid]
                         break
             if order is None:

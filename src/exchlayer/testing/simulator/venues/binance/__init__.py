@@ -93,8 +93,15 @@ banbox/banbot#114); the others' are assumed (500; 408 for -1007, the timeout):
 
 JSON types follow Binance: prices and quantities are strings; ids, times and counts are numbers.
 
+Market history (`history.py`, from the engine's deterministic `History`): spot
+`GET /api/v3/klines`, `aggTrades`, `trades`, `historicalTrades` and USDⓈ-M `GET /fapi/v1/klines`,
+`aggTrades`, `trades`, `fundingRate`, with Binance's page sizes, weights and errors (-1120 bad
+interval, -1127 aggTrades window over an hour on USDⓈ-M, -1128 `fromId` with a time, -1104 an
+unread spot parameter); see that module's docstring.
+
 The package: `tables.py` (hosts, rate limits, error table, routes), `render.py` (the JSON
-shapes), `venue.py` (`BinanceVenue`: the hooks and handlers).
+shapes), `history.py` (the market-history handlers), `venue.py` (`BinanceVenue`: the hooks and
+handlers).
 """
 
 from __future__ import annotations

@@ -169,6 +169,20 @@ ORDER_LIMITS: dict[str, tuple[tuple[str, Limit], ...]] = {
 }
 _INTERVALS = {1: "SECOND", 60: "MINUTE", 86400: "DAY"}
 
+# Market history (developers.binance.com: spot "market data endpoints", USDⓈ-M "market data").
+HISTORY = "market_history"
+"""The operation of the market-history routes: klines, public trades, funding rates."""
+KLINE_LIMITS = {SPOT: (500, 1000), USDM: (500, 1500)}  # default, maximum
+TRADE_LIMITS = (500, 1000)
+FUNDING_LIMITS = (100, 1000)
+AGG_WINDOW_MS = 3_600_000
+"""USDⓈ-M `aggTrades`: `startTime` and `endTime` together at most an hour apart."""
+FUTURES_TRADE_RETENTION_MS = 365 * 86_400_000
+"""USDⓈ-M `aggTrades` serves trades "not older than one year"."""
+FUNDING_RATE_LIMIT = Limit("FUNDING_RATE", Quota(500, 300))
+"""`GET /fapi/v1/fundingRate` shares 500 requests per 5 minutes per IP with
+`/fapi/v1/fundingInfo`, instead of request weight."""
+
 
 def rate_limit_info(limits: Iterable[Limit]) -> list[dict[str, Any]]:
     """exchangeInfo's `rateLimits` for `limits`."""
@@ -312,6 +326,13 @@ def depth_weight(call: Call) -> int:
     return 2 if limit < 100 else 5 if limit < 500 else 10 if limit < 1000 else 20
 
 
+def kline_weight(call: Call) -> int:
+    """The weight of a USDⓈ-M kline request, by its `limit` (as sent; default 500)."""
+    raw = call.get("limit") or ""
+    limit = int(raw) if raw.isdigit() else KLINE_LIMITS[USDM][0]
+    return 1 if limit < 100 else 2 if limit < 500 else 5 if limit <= 1000 else 10
+
+
 def many(single: int, every: int) -> Callable[[Call], int]:
     """The weight of an endpoint that answers for one symbol, or for all of them."""
     return lambda call: single if call.get("symbol") else every
@@ -345,6 +366,10 @@ ROUTES: tuple[Route, ...] = (
     _spot("GET", "/api/v3/ticker/24hr", _op.TICKER, "ticker_24hr", many(2, 80)),
     _spot("GET", "/api/v3/ticker/price", _op.TICKER, "ticker_price", many(2, 4)),
     _spot("GET", "/api/v3/ticker/bookTicker", _op.TICKER, "book_ticker", many(2, 4)),
+    _spot("GET", "/api/v3/klines", HISTORY, "klines", 2),
+    _spot("GET", "/api/v3/aggTrades", HISTORY, "agg_trades", 4),
+    _spot("GET", "/api/v3/trades", HISTORY, "recent_trades", 25),
+    _spot("GET", "/api/v3/historicalTrades", HISTORY, "historical_trades", 25),
     _spot_signed("GET", "/api/v3/account", _op.BALANCE, "spot_account", 20),
     _spot_signed("POST", "/api/v3/order", _op.CREATE_ORDER, "spot_new_order", 1),
     _spot_signed("GET", "/api/v3/order", _op.FETCH_ORDER, "spot_get_order", 4),
@@ -371,6 +396,11 @@ ROUTES: tuple[Route, ...] = (
     _usdm("GET", f"{_f}/ticker/price", _op.TICKER, "ticker_price", many(1, 2)),
     _usdm("GET", f"{_f}/ticker/bookTicker", _op.TICKER, "book_ticker", many(2, 5)),
     _usdm("GET", f"{_f}/premiumIndex", _op.TICKER, "premium_index", 1),
+    _usdm("GET", f"{_f}/klines", HISTORY, "klines", kline_weight),
+    _usdm("GET", f"{_f}/aggTrades", HISTORY, "agg_trades", 20),
+    _usdm("GET", f"{_f}/trades", HISTORY, "recent_trades", 5),
+    Route("GET", f"{_f}/fundingRate", HISTORY, "funding_rate", False, 0, USDM,
+          (FUNDING_RATE_LIMIT,)),
     _usdm_signed("GET", "/fapi/v3/account", _op.BALANCE, "futures_account", 5),
     _usdm_signed("GET", "/fapi/v2/account", _op.BALANCE, "futures_account_v2", 5),
     # a new futures order costs no IP weight, only order counts

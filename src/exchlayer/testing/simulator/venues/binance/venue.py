@@ -19,7 +19,8 @@ from exchlayer.testing.simulator.engine import (
 )
 from exchlayer.testing.simulator.ratelimit import Charge, Refusal, Usage
 from exchlayer.testing.simulator.venues.binance import render
-from exchlayer.testing.simulator.venues.binance.render import BinanceRender, market_id
+from exchlayer.testing.simulator.venues.binance.history import BinanceHistory
+from exchlayer.testing.simulator.venues.binance.render import market_id
 from exchlayer.testing.simulator.venues.binance.tables import (
     ALGO_TYPES,
     ALL_ORDERS_LIMIT,
@@ -63,7 +64,7 @@ def _id22(seed: object) -> str:
     return "".join(alphabet[b % len(alphabet)] for b in digest[:22])
 
 
-class BinanceVenue(BinanceRender, WireVenue):
+class BinanceVenue(BinanceHistory, WireVenue):
     """Binance spot + USDⓈ-M futures (and Binance.US spot) on the shared engine."""
 
     name: ClassVar[str] = "binance"
@@ -104,12 +105,13 @@ class BinanceVenue(BinanceRender, WireVenue):
         return None
 
     def charges(self, call: Call) -> list[Charge]:
-        """The route's weight and the family's other IP limits; new orders also count as
-        orders. Usage is kept per host family."""
+        """The route's weight and the family's other IP limits, one unit of each limit of the
+        route's own (`fundingRate`'s); new orders also count as orders. Usage is kept per host
+        family."""
         surface = call.surface
         weight_limit, *others = IP_LIMITS[surface]
         charges = [Charge(weight_limit, call.route.weight_of(call), surface)]
-        charges += [Charge(limit, 1, surface) for limit in others]
+        charges += [Charge(limit, 1, surface) for limit in (*others, *call.route.limits)]
         if call.route.operation == Operation.CREATE_ORDER and surface in ORDER_LIMITS:
             charges += [Charge(limit, 1, surface) for _, limit in ORDER_LIMITS[surface]]
         return charges

@@ -61,6 +61,13 @@ SURFACE_PREFIXES = (
 
 SWAP_HISTORY_LIMIT = (500, 1000)  # default, maximum
 SPOT_HISTORY_PAGE = (100, 100)
+# Market history (bingx-api.github.io docs-v3, "Market Data"): default and maximum page sizes.
+HISTORY = "market_history"
+"""The operation of the market-history routes: klines, recent trades, funding rates."""
+KLINE_LIMIT = (500, 1440)  # spot and swap klines alike
+SPOT_TRADES_LIMIT = (100, 500)
+SWAP_TRADES_LIMIT = (500, 1000)
+FUNDING_LIMIT = (100, 1000)
 # Published REST limits (bingx-api.github.io "Rate limit", and BingX's API rate-limit notice of
 # 2025-10-16): per IP, the market data of spot and swap together 500 requests per 10 s and 1000
 # per minute; the account interfaces 2000 per 10 s together and 300 per 10 s each; per UID, each
@@ -253,6 +260,12 @@ ROUTES: tuple[Route, ...] = (
     _public("GET", f"{_o}/swap/v2/quote/ticker", _op.TICKER, "swap_ticker"),
     _public("GET", f"{_o}/spot/v1/market/depth", _op.ORDER_BOOK, "depth", _TS),
     _public("GET", f"{_o}/swap/v2/quote/depth", _op.ORDER_BOOK, "depth"),
+    _public("GET", f"{_o}/spot/v1/market/kline", HISTORY, "spot_klines", _TS),
+    _public("GET", f"{_o}/spot/v2/market/kline", HISTORY, "spot_klines", _TS),
+    _public("GET", f"{_o}/swap/v3/quote/klines", HISTORY, "swap_klines"),
+    _public("GET", f"{_o}/spot/v1/market/trades", HISTORY, "spot_trades", _TS),
+    _public("GET", f"{_o}/swap/v2/quote/trades", HISTORY, "swap_trades"),
+    _public("GET", f"{_o}/swap/v2/quote/fundingRate", HISTORY, "funding_rates"),
     _signed("GET", f"{_o}/wallets/v1/capital/config/getall", _op.CURRENCIES, "capital_config",
             5, tags=_TS),
     _signed("GET", f"{_o}/spot/v1/account/balance", _op.BALANCE, "spot_balance", 5),

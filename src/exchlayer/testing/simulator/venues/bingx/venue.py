@@ -15,8 +15,8 @@ from exchlayer.testing.simulator.engine import (
     TimeInForce,
 )
 from exchlayer.testing.simulator.ratelimit import Refusal, Usage
+from exchlayer.testing.simulator.venues.bingx.history import BingXHistory
 from exchlayer.testing.simulator.venues.bingx.render import (
-    BingXRender,
     client_id,
     invalid,
     iso_local,
@@ -58,7 +58,7 @@ from exchlayer.testing.simulator.wire.signing import without_signature
 __all__ = ["BingXVenue"]
 
 
-class BingXVenue(BingXRender, WireVenue):
+class BingXVenue(BingXHistory, WireVenue):
     """BingX spot + USDT-M perpetual swaps (live and VST) on the shared engine."""
 
     name: ClassVar[str] = "bingx"

@@ -42,6 +42,10 @@ in ccxt 4.5.90 (exact-code table of `bitget.describe()`):
 * 40084 "You are in Classic Account mode, ..." (`/api/v3/account/settings`) -> ExchangeError
 * 40019 "Parameter <p> cannot be empty" -> BadRequest
 * 40017 "Parameter verification failed" (malformed or unsupported value) -> BadRequest
+* 400172 "Parameter verification failed" (the same on the market-history routes: a bad
+  granularity, a limit out of range, a time range over the venue's) -> BadRequest
+* 40034 "Parameter <symbol> does not exist" (unknown symbol on the market-history routes)
+  -> ExchangeError (not in ccxt's table)
 * 40305 "Client_oid length is not greater than 50, and cannot be Martian characters"
   -> BadRequest
 * 40309 "The symbol has been removed" (unknown symbol) -> BadSymbol
@@ -102,8 +106,16 @@ Simulator limits: futures are cross margin and one-way position mode only (`marg
 and `tradeSide` are refused); a spot plan market buy by `planType=total` is converted to a base
 amount at its trigger price when placed.
 
-The package: `tables.py` (rate limits, error codes, routes, `BitgetOrder`), `render.py` (the
-JSON shapes), `venue.py` (`BitgetVenue`: the hooks and handlers).
+Market history (`history.py`, from `engine.history`; operation `"market_history"`): spot and
+futures `market/candles` (the last `limit` <= 1000 candles before `endTime`, reaching back
+`RECENT_DAYS` by timeframe) and `market/history-candles` (the whole past, `limit` <= 200),
+`market/fills` (the latest trades only) and `market/fills-history` (a window of at most 7 days,
+`idLessThan`; 30 days back on spot, 7 on futures), and `mix/market/history-fund-rate` (pages by
+`pageNo`); see that module's docstring for the shapes and rules.
+
+The package: `tables.py` (rate limits, error codes, routes, `BitgetOrder`, the history
+limits), `render.py` (the JSON shapes), `spot.py` / `futures.py` / `history.py` (handlers),
+`venue.py` (`BitgetVenue`: the hooks).
 """
 
 from __future__ import annotations

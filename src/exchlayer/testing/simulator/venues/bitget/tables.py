@@ -82,6 +82,51 @@ def per_second(n: int, *, per_key: bool) -> Limit:
 
 
 SPOT_BOOK_MAX = 150
+
+# ---- market history (bitget.com/api-doc: spot and contract "market" pages) -------------------
+HISTORY = "market_history"
+"""The operation of the market-history routes: candles, the public tape, funding rates."""
+DAY_MS = 86_400_000
+SPOT_GRANULARITIES: dict[str, str] = {
+    "1min": "1m", "3min": "3m", "5min": "5m", "15min": "15m", "30min": "30m",
+    "1h": "1h", "4h": "4h", "6Hutc": "6h", "12Hutc": "12h", "1Dutc": "1d", "3Dutc": "3d",
+    "1Wutc": "1w", "1Mutc": "1M",
+}
+"""Spot `granularity` -> engine timeframe. The lines Bitget aligns to UTC+8 (`6h`, `12h`,
+`1day`, `3day`, `1week`, `1M`) are not modelled (the engine aligns to UTC) and are refused like
+an unknown granularity; `1h` and `4h` align the same in both. Spot has no 2-hour line."""
+MIX_GRANULARITIES: dict[str, str] = {
+    "1m": "1m", "3m": "3m", "5m": "5m", "15m": "15m", "30m": "30m",
+    "1H": "1h", "2H": "2h", "4H": "4h", "6Hutc": "6h", "12Hutc": "12h", "1Dutc": "1d",
+    "3Dutc": "3d", "1Wutc": "1w", "1Mutc": "1M",
+}
+"""Futures `granularity` -> engine timeframe (the UTC+8 lines `6H`, `12H`, `1D`, `3D`, `1W`,
+`1M` are not modelled, as on spot)."""
+RECENT_DAYS: dict[str, int] = {
+    "1m": 30, "3m": 30, "5m": 30, "15m": 30, "30m": 30, "1h": 60, "2h": 120, "4h": 240,
+    "6h": 360, "12h": 720, "1d": 1440, "3d": 3 * 1440, "1w": 7 * 1440, "1M": 30 * 1440,
+}
+"""How far back (days) `market/candles` reaches, by timeframe: the values ccxt 4.5.90 measured
+(`options.fetchOHLCV.maxRecentDaysPerTimeframe`, "the values provided by API DOCS are wrong");
+older candles only `market/history-candles` serves."""
+CANDLE_LIMITS = (100, 1000)
+"""`market/candles` `limit`: default, maximum."""
+HISTORY_CANDLE_LIMITS = (100, 200)
+"""`market/history-candles` `limit`: default, maximum."""
+MIX_CANDLE_RANGE_MS = 90 * DAY_MS
+"""Futures candles: `startTime` to `endTime` at most 90 days."""
+SPOT_RECENT_FILLS = (100, 500)
+MIX_RECENT_FILLS = (100, 100)
+FILLS_HISTORY_LIMITS = (500, 1000)
+FILLS_WINDOW_MS = 7 * DAY_MS
+"""`market/fills-history`: `startTime` to `endTime` at most 7 days; one of them alone spans 7
+days from (to) it."""
+SPOT_TAPE_DAYS = 30
+"""Spot `fills-history` serves the last 30 days."""
+MIX_TAPE_DAYS = 7
+"""Futures `fills-history` serves the last 7 days."""
+FUNDING_PAGE = (20, 100)
+"""`history-fund-rate` `pageSize`: default, maximum."""
 MIX_BOOK_LIMITS = {"1": 1, "5": 5, "15": 15, "50": 50, "100": 100, "max": 150}
 CLIENT_OID = re.compile(r"^[!-~]{1,50}$")
 NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
@@ -150,6 +195,9 @@ ERRORS = ErrorTable(
     Rule(BadPassphrase, "40012", "apikey/password is incorrect", 401),
     Rule(BadSignature, "40009", "sign signature error", 401),
     Rule(MissingParameter, "40019", lambda e: f"Parameter {e.name} cannot be empty"),
+    # a public market-data endpoint answers 400172 (ccxt/ccxt#18888: `market/fills` with a
+    # `limit` out of range)
+    Rule(InvalidParameter, "400172", _INVALID, operation=HISTORY),
     Rule(InvalidParameter, "40017", _INVALID),
     Rule(UnknownSymbol, "40309", "The symbol has been removed"),
     Rule(InsufficientMargin, "40762", "The order amount exceeds the balance"),
@@ -208,6 +256,16 @@ ROUTES: tuple[Route, ...] = (
     _public("GET", f"{_mix}/market/tickers", _op.TICKER, "mix_tickers"),
     _public("GET", f"{_spot}/market/orderbook", _op.ORDER_BOOK, "spot_book"),
     _public("GET", f"{_mix}/market/merge-depth", _op.ORDER_BOOK, "merge_depth"),
+    # public: market history
+    _public("GET", f"{_spot}/market/candles", HISTORY, "spot_candles"),
+    _public("GET", f"{_spot}/market/history-candles", HISTORY, "spot_history_candles"),
+    _public("GET", f"{_spot}/market/fills", HISTORY, "spot_market_fills", 10),
+    _public("GET", f"{_spot}/market/fills-history", HISTORY, "spot_market_fills_history", 10),
+    _public("GET", f"{_mix}/market/candles", HISTORY, "mix_candles"),
+    _public("GET", f"{_mix}/market/history-candles", HISTORY, "mix_history_candles"),
+    _public("GET", f"{_mix}/market/fills", HISTORY, "mix_market_fills"),
+    _public("GET", f"{_mix}/market/fills-history", HISTORY, "mix_market_fills_history", 10),
+    _public("GET", f"{_mix}/market/history-fund-rate", HISTORY, "mix_funding_history"),
     # private: account
     _signed("GET", "/api/v3/account/settings", _op.OTHER, "uta_settings"),
     _signed("GET", f"{_spot}/account/assets", _op.BALANCE, "spot_assets"),

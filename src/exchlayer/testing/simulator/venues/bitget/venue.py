@@ -9,6 +9,7 @@ import re
 from typing import Any, ClassVar
 
 from exchlayer.testing.simulator.venues.bitget.futures import BitgetFutures
+from exchlayer.testing.simulator.venues.bitget.history import BitgetHistory
 from exchlayer.testing.simulator.venues.bitget.render import invalid
 from exchlayer.testing.simulator.venues.bitget.spot import BitgetSpot
 from exchlayer.testing.simulator.venues.bitget.tables import (
@@ -62,7 +63,7 @@ def error_response(
 
 
 
-class BitgetVenue(BitgetSpot, BitgetFutures, WireVenue):
+class BitgetVenue(BitgetSpot, BitgetFutures, BitgetHistory, WireVenue):
     """Bitget classic (v2) spot + USDT-M futures on the shared engine."""
 
     name: ClassVar[str] = "bitget"

@@ -85,8 +85,14 @@ ExchangeNotAvailable.
 JSON types follow Gate: spot ids are strings, futures and price-order ids numbers; prices and spot
 amounts are strings; contract sizes are integers; futures times are float seconds.
 
+Market history: `spot/candlesticks`, `spot/trades`, `futures/usdt/candlesticks`,
+`futures/usdt/trades` and `futures/usdt/funding_rate` serve the engine's deterministic history
+(operation `market_history`, public limit, weight 1); `history.py` describes Gate's windows,
+intervals, page sizes and refusals there. Candle and trade sizes on futures are contracts.
+
 The package: `tables.py` (rate limits, error labels, routes, `GateOrder`), `render.py` (the
-JSON shapes), `venue.py` (`GateVenue`: the hooks and handlers).
+JSON shapes), `spot.py` / `futures.py` / `history.py` (the handlers), `venue.py` (`GateVenue`:
+the hooks).
 """
 
 from __future__ import annotations

@@ -206,6 +206,8 @@ def _r(method: str, path: str, operation: str, handler: str, *, private: bool = 
 
 _op = Operation
 _f = "/futures/{settle}"
+HISTORY = "market_history"
+"""The operation of the market-history routes: candlesticks, public trades, funding rates."""
 
 ROUTES: tuple[Route, ...] = (
     _r("GET", "/spot/time", _op.TIME, "time"),
@@ -218,6 +220,11 @@ ROUTES: tuple[Route, ...] = (
     _r("GET", f"{_f}/contracts/{{contract}}", _op.MARKETS, "futures_contract"),
     _r("GET", f"{_f}/tickers", _op.TICKER, "futures_tickers"),
     _r("GET", f"{_f}/order_book", _op.ORDER_BOOK, "futures_book"),
+    _r("GET", "/spot/candlesticks", HISTORY, "spot_candlesticks"),
+    _r("GET", "/spot/trades", HISTORY, "spot_market_trades"),
+    _r("GET", f"{_f}/candlesticks", HISTORY, "futures_candlesticks"),
+    _r("GET", f"{_f}/trades", HISTORY, "futures_market_trades"),
+    _r("GET", f"{_f}/funding_rate", HISTORY, "futures_funding_rate"),
     _r("GET", "/delivery/{settle}/contracts", _op.MARKETS, "empty"),
     _r("GET", "/options/underlyings", _op.MARKETS, "empty"),
     _r("GET", "/account/detail", _op.OTHER, "account_detail", private=True),

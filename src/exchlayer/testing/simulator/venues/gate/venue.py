@@ -13,6 +13,7 @@ from exchlayer.testing.simulator.engine import (
 )
 from exchlayer.testing.simulator.ratelimit import Charge, Refusal, Usage
 from exchlayer.testing.simulator.venues.gate.futures import GateFutures
+from exchlayer.testing.simulator.venues.gate.history import GateHistory
 from exchlayer.testing.simulator.venues.gate.render import (
     gate_text,
     market_id,
@@ -53,7 +54,7 @@ __all__ = ["GateVenue"]
 
 
 
-class GateVenue(GateSpot, GateFutures, WireVenue):
+class GateVenue(GateSpot, GateFutures, GateHistory, WireVenue):
     """Gate spot + USDT-settled perpetual futures on the shared engine."""
 
     name: ClassVar[str] = "gate"

@@ -91,6 +91,16 @@ the same clientOid") but enforces it only among active orders: a finished order'
 be used again (observed and reported in Kucoin/kucoin-api-docs#468), so both markets default to
 `ClientIdRule.OPEN_ONLY`. A lookup by clientOid finds the active order, else the newest.
 
+Market history (public pool; `history.py` has the details): spot `GET /api/v1/market/candles`
+(`type` 1min..1month, `startAt`/`endAt` in seconds, at most 1,500 rows, newest first, strings;
+weight 3) and `GET /api/v1/market/histories` (the latest 100 trades, oldest first; weight 3);
+futures `GET /api/v1/kline/query` (`granularity` in minutes, `from`/`to` in ms, at most 500
+rows, oldest first, volume in lots; weight 3), `GET /api/v1/trade/history` (the latest 100
+trades, newest first, sizes in lots; weight 5) and `GET /api/v1/contract/funding-rates`
+(`symbol`, `from`, `to` required; newest first; weight 5). Neither trades endpoint takes a
+time range: KuCoin publishes only its latest 100 trades. A candle type KuCoin lacks is 400100
+(BadRequest).
+
 Clock: `KC-API-TIMESTAMP` may be at most 5 s from the server clock either way (400002).
 
 Ambiguous errors (`Fault.ERROR_AFTER`): 500000 "Internal Server Error" (HTTP 500; KuCoin's
@@ -103,7 +113,8 @@ JSON types follow KuCoin: spot numbers are strings; futures sizes are integers a
 position and account figures JSON numbers, while order prices and values are strings.
 
 The package: `tables.py` (resource pools, error codes, routes, `KucoinOrder`), `render.py` (the
-JSON shapes), `venue.py` (`KucoinVenue`: the hooks and handlers).
+JSON shapes), `spot.py` / `futures.py` (the order handlers), `history.py` (candles, public
+trades, funding) and `venue.py` (`KucoinVenue`: the hooks).
 """
 
 from __future__ import annotations

@@ -174,6 +174,8 @@ ROUTES: tuple[Route, ...] = (
     _spot("GET", "/api/v1/market/stats", _op.TICKER, "stats", 15),
     _spot("GET", "/api/v1/market/orderbook/level2_{depth}", _op.ORDER_BOOK, "spot_part_book",
        4),
+    _spot("GET", "/api/v1/market/candles", _op.OTHER, "spot_candles", 3),
+    _spot("GET", "/api/v1/market/histories", _op.OTHER, "spot_trades", 3),
     # spot, private
     _spot("GET", "/api/v3/market/orderbook/level2", _op.ORDER_BOOK, "spot_full_book", 3,
        private=True),
@@ -208,6 +210,9 @@ ROUTES: tuple[Route, ...] = (
     _futures("GET", "/api/v1/ticker", _op.TICKER, "futures_ticker"),
     _futures("GET", "/api/v1/level2/depth{depth}", _op.ORDER_BOOK, "futures_depth", 5),
     _futures("GET", "/api/v1/level2/snapshot", _op.ORDER_BOOK, "futures_snapshot", 3),
+    _futures("GET", "/api/v1/kline/query", _op.OTHER, "futures_klines", 3),
+    _futures("GET", "/api/v1/trade/history", _op.OTHER, "futures_trades", 5),
+    _futures("GET", "/api/v1/contract/funding-rates", _op.OTHER, "funding_rates", 5),
     # futures, private
     _futures("GET", "/api/v1/account-overview", _op.BALANCE, "account_overview", private=True),
     _futures("POST", "/api/v1/orders", _op.CREATE_ORDER, "futures_new", private=True),

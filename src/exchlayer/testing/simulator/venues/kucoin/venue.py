@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from exchlayer.testing.simulator.ratelimit import Refusal, Usage
 from exchlayer.testing.simulator.venues.kucoin.futures import KucoinFutures
+from exchlayer.testing.simulator.venues.kucoin.history import KucoinHistory
 from exchlayer.testing.simulator.venues.kucoin.render import (
     futures_market_id,
     param_error,
@@ -38,7 +39,7 @@ from exchlayer.testing.simulator.wire.signing import path_and_query
 __all__ = ["KucoinVenue"]
 
 
-class KucoinVenue(KucoinSpot, KucoinFutures, WireVenue):
+class KucoinVenue(KucoinSpot, KucoinFutures, KucoinHistory, WireVenue):
     """KuCoin spot (HF) + USDT-margined perpetual futures on the shared engine."""
 
     name: ClassVar[str] = "kucoin"

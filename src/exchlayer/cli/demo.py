@@ -1,116 +1,31 @@
-"""The `exchlayer` command.
-
-`exchlayer demo` runs a short trading session against the built-in venue simulator: no keys,
-no network. `exchlayer exchanges` lists the exchanges that can be created (and installed plugins
-that fail to load, with the reason); `exchlayer exchanges NAME` shows what one can do.
-
-Exit codes: 0 done; 1 an exchlayer error (one line on stderr, no traceback); 2 a usage error;
-130 interrupted (Ctrl-C). Output cut short by its reader (`exchlayer demo | head`) ends quietly
-with 141 (128 + SIGPIPE), as a Unix tool killed by the broken pipe would. Tables fit the
-terminal's width (`COLUMNS`), and are drawn in ASCII where the output cannot encode box lines.
-"""
+"""``exchlayer demo``: a short trading session against the built-in venue simulator, no keys, no
+network. The library never imports ``exchlayer.testing``; the demo does, when it runs."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import io
-import os
-import shutil
 import sys
-import textwrap
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from . import __version__
-from ._table import ASCII, BOX, Borders, fmt, render_table
-from .base import BaseExchange
-from .errors import ExchangeLayerError
-from .factory import ExchangeFactory
-from .models import Market, Order, OrderSide, OrderType, TradeType
+from .._table import ASCII, fmt
+from ..base import BaseExchange
+from ..models import Market, Order, OrderSide, OrderType, TradeType
+from .app import EXIT_OK, Command, Context, Output, ParserOptions
 
 if TYPE_CHECKING:
-    from .testing import Simulator
+    from ..testing import Simulator
 
-__all__ = ["main"]
+__all__ = ["COMMAND", "ORDER_HEADERS", "order_rows", "run_demo"]
 
 D = Decimal
 
 VENUES = ("binance", "gateio", "kucoin", "bingx", "bitget")
 
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
-
-@dataclass
-class _Output:
-    """Where the command writes, and how: the width to fit and the borders it can encode."""
-
-    stream: TextIO
-    width: int
-    borders: Borders
-
-    @classmethod
-    def for_stream(cls, stream: TextIO) -> _Output:
-        encoding = getattr(stream, "encoding", None) or "ascii"
-        try:
-            "│─┌┬┐├┼┤└┴┘…".encode(encoding)
-        except (UnicodeEncodeError, LookupError):
-            borders = ASCII
-        else:
-            borders = BOX
-        return cls(stream, _terminal_width(), borders)
-
-    def say(self, text: str = "", *, indent: str = "") -> None:
-        """Print ``text`` wrapped to the width; continuation lines take ``indent``."""
-        lines = textwrap.wrap(
-            text, self.width, subsequent_indent=indent, break_on_hyphens=False
-        ) or [""]
-        print("\n".join(lines), file=self.stream, flush=True)
-
-    def note(self, text: str) -> None:
-        """An indented remark under a table."""
-        self.say("   " + text, indent="   ")
-
-    def heading(self, step: int, text: str) -> None:
-        self.say()
-        self.say(f"{step}. {text}", indent=" " * (len(str(step)) + 2))
-
-    def table(
-        self,
-        headers: Sequence[str],
-        rows: Sequence[Sequence[object]],
-        *,
-        title: str | None = None,
-    ) -> None:
-        text = render_table(headers, rows, title=title, width=self.width, borders=self.borders)
-        print(text, file=self.stream, flush=True)
-
-
-def _terminal_width() -> int:
-    """``COLUMNS`` if set, else the terminal's width (of stdout, or of stderr when stdout is a
-    pipe: ``exchlayer demo | less``), else 100."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return max(int(columns), 40)
-    for stream in (sys.__stdout__, sys.__stderr__):
-        try:
-            return max(os.get_terminal_size(stream.fileno()).columns, 40)  # type: ignore[union-attr]
-        except (AttributeError, OSError, ValueError):
-            continue
-    return shutil.get_terminal_size((100, 24)).columns
-
-
-# ---- exchlayer demo -------------------------------------------------------------------------
-
-
-def _order_rows(orders: Sequence[Order]) -> list[list[object]]:
+def order_rows(orders: Sequence[Order]) -> list[list[object]]:
     return [
         [
             o.id,
@@ -129,14 +44,14 @@ def _order_rows(orders: Sequence[Order]) -> list[list[object]]:
     ]
 
 
-_ORDER_HEADERS = (
+ORDER_HEADERS = (
     "id", "client id", "symbol", "type", "side", "amount", "price", "stop", "filled", "avg price",
     "status",
 )
 
 
 async def _balances(
-    out: _Output, exchange: BaseExchange, trade_type: TradeType, title: str
+    out: Output, exchange: BaseExchange, trade_type: TradeType, title: str
 ) -> None:
     rows = [
         [b.currency, b.free, b.used, b.total]
@@ -156,12 +71,12 @@ def _ms(value: float | None) -> int | None:
     return None if value is None else round(value)
 
 
-async def _five_venues(out: _Output, sim: Simulator) -> None:
+async def _five_venues(out: Output, sim: Simulator) -> None:
     """Part one: the same code on every venue, through one TradingService."""
-    from .config import Credentials
-    from .connection import ExchangeConnection
-    from .service import TradingService
-    from .testing import SIMULATED_VENUES
+    from ..config import Credentials
+    from ..connection import ExchangeConnection
+    from ..service import TradingService
+    from ..testing import SIMULATED_VENUES
 
     async with TradingService(session=sim.client_session(), health_check_interval=None) as svc:
         out.heading(1, "Five venues, one interface: a funded account on each")
@@ -238,9 +153,9 @@ async def _five_venues(out: _Output, sim: Simulator) -> None:
                  f"(free {fmt(btc.free)}), in {len(btc.by_connection)} connections")
 
 
-async def _binance_in_depth(out: _Output, sim: Simulator, step: int) -> None:
+async def _binance_in_depth(out: Output, sim: Simulator, step: int) -> None:
     """Part two: one venue in depth, spot and futures."""
-    from .testing import connect
+    from ..testing import connect
 
     exchange = await connect(
         sim,
@@ -274,7 +189,7 @@ async def _binance_in_depth(out: _Output, sim: Simulator, step: int) -> None:
         order = await exchange.create_order(
             "BTC/USDT", OrderType.LIMIT, OrderSide.BUY, D("0.05"), price=limit_price
         )
-        out.table(_ORDER_HEADERS, _order_rows([order]), title="placed")
+        out.table(ORDER_HEADERS, order_rows([order]), title="placed")
         again = await exchange.get_order(None, "BTC/USDT", client_order_id=order.client_order_id)
         opened = await exchange.get_open_orders("BTC/USDT")
         out.note(f"read back by client id: status {again.status.name}; "
@@ -285,7 +200,7 @@ async def _binance_in_depth(out: _Output, sim: Simulator, step: int) -> None:
 
         out.heading(step + 4, "A market order, filled")
         market = await exchange.create_order("BTC/USDT", OrderType.MARKET, OrderSide.BUY, D("0.1"))
-        out.table(_ORDER_HEADERS, _order_rows([market]))
+        out.table(ORDER_HEADERS, order_rows([market]))
         trades = await exchange.get_trades("BTC/USDT", limit=5)
         out.table(
             ("trade", "order", "side", "price", "amount", "cost", "fee", "fee ccy", "maker"),
@@ -315,12 +230,56 @@ async def _binance_in_depth(out: _Output, sim: Simulator, step: int) -> None:
         out.note(f"closed with a reduce-only market sell at {fmt(close.average_price)}")
         await _balances(out, exchange, TradeType.FUTURES, "futures wallet")
 
+        out.heading(step + 6, "Market history: the last six hourly BTC/USDT candles")
+        candles = await exchange.get_ohlcv("BTC/USDT", "1h", limit=6)
+        out.table(
+            ("open (UTC)", "open", "high", "low", "close", "volume"),
+            [[f"{c.open_time:%m-%d %H:%M}{'' if c.closed else ' *'}", c.open, c.high, c.low,
+              c.close, c.volume] for c in candles],
+        )
+        out.note("* still forming. The simulator's history is deterministic; 'exchlayer "
+                 "download' pages through any range of it into Parquet files (docs/cli.md)")
 
-async def run_demo(out: _Output | None = None) -> None:
+
+class _Recorder(Output):
+    """The demo's output as data (``--json``): each step's title, tables and notes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(stream, width=10_000, borders=ASCII)
+        self.intro: list[str] = []
+        self.steps: list[dict[str, Any]] = []
+        self.summary: list[str] = []
+
+    def say(self, text: str = "", *, indent: str = "") -> None:
+        """Text before the first step is the intro; after the last, the summary."""
+        if text:
+            (self.summary if self.steps else self.intro).append(text)
+
+    def note(self, text: str) -> None:
+        self.steps[-1]["notes"].append(text)
+
+    def heading(self, step: int, text: str) -> None:
+        self.steps.append({"step": step, "title": text, "tables": [], "notes": []})
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        *,
+        title: str | None = None,
+    ) -> None:
+        record = [dict(zip(headers, row, strict=False)) for row in rows]
+        self.steps[-1]["tables"].append({"title": title, "rows": record})
+
+    def done(self) -> None:
+        Output.json(self, {"intro": self.intro, "steps": self.steps, "summary": self.summary})
+
+
+async def run_demo(out: Output | None = None) -> None:
     """The demo session: five venues through one interface, then Binance in depth."""
-    from .testing import Simulator  # the library never imports exchlayer.testing; the demo does
+    from ..testing import Simulator  # the library never imports exchlayer.testing; the demo does
 
-    out = out or _Output.for_stream(sys.stdout)
+    out = out or Output.for_stream(sys.stdout)
     started = time.perf_counter()
     async with Simulator() as sim:
         out.say("exchlayer demo: Binance, Gate.io, KuCoin, BingX and Bitget through ccxt, "
@@ -334,129 +293,28 @@ async def run_demo(out: _Output | None = None) -> None:
             "simulator")
 
 
-# ---- exchlayer exchanges ----------------------------------------------------------------------
-
-
-def _names(values: Iterable[object]) -> str:
-    items = sorted(fmt(v) for v in values)
-    return ", ".join(items) or "-"
-
-
-def _list_exchanges(out: _Output) -> None:
-    rows = []
-    for name in ExchangeFactory.get_available_exchanges():
-        cls = ExchangeFactory.get_exchange_class(name)
-        caps = cls.capabilities
-        rows.append([name, _names(caps.trade_types), _names(caps.testnet), cls.__module__])
-    out.table(("exchange", "trades", "testnet", "module"), rows)
-    broken = ExchangeFactory.broken_plugins()
-    if broken:
-        out.say()
-        out.say(f"{len(broken)} installed plugin(s) failed to load, so they cannot be created:")
-        for name, reason in broken.items():
-            out.say(f"  {name}: {reason}", indent="    ")
-
-
-def _show_exchange(out: _Output, name: str) -> None:
-    cls = ExchangeFactory.get_exchange_class(name)  # ConfigurationError names what is wrong
-    caps = cls.capabilities
-    prefix = "".join(c if c.isalnum() else "_" for c in cls.name.upper())
-    env = f"{prefix}_API_KEY, {prefix}_SECRET_KEY, {prefix}_TESTNET"
-    profile = getattr(cls, "profile", cls)  # ccxt-backed venues describe themselves there
-    if getattr(profile, "requires_passphrase", False):
-        env += f", {prefix}_PASSPHRASE"
-    rows = [
-        ["class", f"{cls.__module__}.{cls.__qualname__}"],
-        ["trades", _names(caps.trade_types)],
-        ["testnet", _names(caps.testnet)],
-        ["order types", _names(caps.order_types)],
-        ["time in force", _names(caps.time_in_force)],
-        ["positions", "yes" if caps.positions else "no"],
-        ["leverage", "yes" if caps.leverage else "no"],
-        ["client order ids", "yes" if caps.client_order_ids else "no"],
-        ["from_env() reads", env],
-    ]
-    out.table(("exchange", cls.name), rows)
-
-
-# ---- entry point ------------------------------------------------------------------------------
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="exchlayer",
-        description="One typed async interface for trading on crypto exchanges, on top of "
-        "ccxt. Try 'exchlayer demo': a trading session on the built-in venue simulator, no keys "
-        "and no network.",
-    )
-    parser.add_argument("--version", action="version", version=_version())
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser(
-        "demo",
-        help="a trading session against the built-in venue simulator",
-        description="A trading session on five venues, answered by the built-in venue "
-        "simulator on 127.0.0.1: no keys, no network.",
-    )
-    exchanges = commands.add_parser(
-        "exchanges",
-        help="list the exchanges that can be created, or show one",
-        description="List the exchanges that can be created (and installed plugins that fail "
-        "to load, with the reason), or show what one exchange can do.",
-    )
-    exchanges.add_argument("name", nargs="?", help="an exchange to show in detail")
-    return parser
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        ccxt = version("ccxt")
-    except PackageNotFoundError:  # pragma: no cover - ccxt is a dependency
-        ccxt = "missing"
-    python = ".".join(str(n) for n in sys.version_info[:3])
-    return f"exchlayer {__version__} (ccxt {ccxt}, Python {python})"
-
-
-def _run(args: argparse.Namespace, out: _Output) -> int:
-    if args.command == "demo":
-        asyncio.run(run_demo(out))
-    elif args.command == "exchanges":
-        if args.name:
-            _show_exchange(out, args.name)
-        else:
-            _list_exchanges(out)
+async def _run(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.json:
+        await run_demo(ctx.out)
+        return EXIT_OK
+    recorder = _Recorder(ctx.out.stream)
+    await run_demo(recorder)
+    recorder.done()
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``exchlayer`` command; returns its exit code."""
-    args = _parser().parse_args(argv)  # exits with 2 on a usage error, 0 for --version
-    out = _Output.for_stream(sys.stdout)
-    if out.borders is ASCII and isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(errors="replace")  # a venue's text may not encode either
-    try:
-        return _run(args, out)
-    except KeyboardInterrupt:
-        print(file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        _discard_stdout()
-        return EXIT_BROKEN_PIPE
-    except ExchangeLayerError as exc:
-        print(f"exchlayer: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+def _configure(parser: argparse.ArgumentParser, options: ParserOptions) -> None:
+    parser.add_argument(
+        "--json", action="store_true",
+        help="print the session as one JSON object: each step's tables and notes",
+    )
 
 
-def _discard_stdout() -> None:
-    """Point stdout at /dev/null, so flushing it at exit cannot fail again on the closed pipe."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (AttributeError, OSError, ValueError):  # not a real file (captured, replaced)
-        pass
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+COMMAND = Command(
+    name="demo",
+    help="a trading session against the built-in venue simulator",
+    description="A trading session on five venues, answered by the built-in venue "
+    "simulator on 127.0.0.1: no keys, no network.",
+    configure=_configure,
+    run=_run,
+)

@@ -3,13 +3,17 @@ terminals, a reader that stops early, Ctrl-C, broken plugins."""
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cli_support import Run
 
 import exchlayer
 from plugin_support import install_distribution
@@ -143,6 +147,20 @@ def test_the_demo_fits_an_80_column_ascii_terminal() -> None:
     assert "latency ms" not in done.stdout
 
 
+def test_the_demo_as_json_is_every_step_s_data(run: Run) -> None:
+    done = run("demo", "--json")
+    assert done.code == 0, done.err
+    session = json.loads(done.out)
+    assert [s["step"] for s in session["steps"]] == list(range(1, 11))
+    assert session["intro"][0].startswith(FIRST_LINE)
+    assert "HTTP requests answered by the simulator" in session["summary"][0]
+    tickers = session["steps"][1]["tables"][0]["rows"]
+    assert sorted(t["venue"] for t in tickers) == ["binance", "bingx", "bitget", "gateio", "kucoin"]
+    assert all(Decimal(t["bid"]) < Decimal(t["ask"]) for t in tickers)  # money as exact text
+    candles = session["steps"][-1]["tables"][0]["rows"]
+    assert len(candles) == 6 and candles[-1]["open (UTC)"].endswith(" *")  # the forming one
+
+
 def test_a_reader_that_stops_early_ends_the_demo_quietly() -> None:
     demo = start_demo(command_env())
     assert demo.stdout is not None and demo.stderr is not None
@@ -175,3 +193,25 @@ def test_the_command_module_does_not_import_the_testing_package() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def documented_commands() -> list[str]:
+    """Each ``$ exchlayer ...`` line of docs/cli.md, without its comment."""
+    page = (Path(__file__).parents[2] / "docs" / "cli.md").read_text("utf-8")
+    lines = [line[2:].split(" #")[0].strip() for line in page.splitlines()]
+    return [line.removesuffix(" &") for line in lines if line.startswith("exchlayer ")]
+
+
+@pytest.mark.parametrize("line", documented_commands())
+def test_every_command_in_the_cli_guide_parses(line: str) -> None:
+    from exchlayer.cli import _parse
+
+    args = _parse(shlex.split(line)[1:])
+    assert not isinstance(args, int), f"{line!r} does not parse (exit {args})"
+
+
+def test_the_cli_guide_shows_every_command() -> None:
+    from exchlayer.cli import COMMANDS
+
+    shown = {line.split()[1] for line in documented_commands()}
+    assert shown >= {command.name for command in COMMANDS}
