@@ -114,11 +114,17 @@ async def test_bad_input_is_refused_before_any_request(
         lambda: exchange.get_ohlcv("BTC/USDT", "1h", limit=0),
         lambda: exchange.get_ohlcv("BTC/USDT", "1h", limit=True),
         lambda: exchange.get_ohlcv("BTC/USDT", "1h", since="2025-01-01"),  # type: ignore[arg-type]
+        lambda: exchange.get_ohlcv("BTC/USDT", "1m", limit=10**12),  # not 1.9 million pages
+        lambda: exchange.get_public_trades("BTC/USDT", limit=-1),
     ):
         with pytest.raises(InvalidArgument):
             await call()
     with pytest.raises(BadSymbol):
         await exchange.get_ohlcv("NOPE/USDT", "1h")
+    # before any venue existed there is nothing, and nobody is asked
+    sixties = datetime(1960, 1, 1, tzinfo=UTC)
+    assert await exchange.get_ohlcv("BTC/USDT", "1m", since=sixties, until=sixties.replace(
+        year=1969)) == []
     assert sim.count_requests() == 0
 
 

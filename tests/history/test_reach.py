@@ -93,3 +93,21 @@ async def test_a_venue_without_a_limit_has_no_earliest(sim: Simulator) -> None:
         exchange = await connect(sim, venue, credentials=False)
         async with exchange:
             assert exchange.ohlcv_earliest("1m", TradeType.SPOT) is None  # type: ignore[attr-defined]
+
+
+async def test_the_refusal_is_where_the_venue_s_own_limit_is(
+    sim: Simulator, gate: BaseExchange
+) -> None:
+    """`ohlcv_earliest` keeps two candles of slack (time passes between asking it and reading
+    from it); within that slack a range is still read, whole; beyond it, refused unsent."""
+    earliest = gate.ohlcv_earliest("1h")  # type: ignore[attr-defined]
+    assert earliest is not None
+    hour = timedelta(hours=1)
+    for back in (1, 2):
+        since = earliest - back * hour
+        got = await gate.get_ohlcv("BTC/USDT", "1h", since=since, until=since + 5 * hour)
+        assert [c.open_time for c in got] == [since + n * hour for n in range(5)]
+    sim.clear_requests()
+    with pytest.raises(NotSupported):
+        await gate.get_ohlcv("BTC/USDT", "1h", since=earliest - 3 * hour, until=earliest)
+    assert kline_requests(sim) == 0

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..errors import InvalidArgument, MalformedResponse, NotSupported
 from ..history.models import (
     CLOSE_MARGIN_MS,
+    FLOOR_MS,
     Candle,
     FundingRate,
     PublicTrade,
@@ -38,27 +39,32 @@ _R = TypeVar("_R")
 _FEATURE_KEY = {TradeType.SPOT: ("spot",), TradeType.FUTURES: ("swap", "linear")}
 _DEFAULT_PAGE = 500
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+MAX_LIMIT = 1_000_000
 _FUNDING_STEP_MS = 8 * 3_600_000  # the usual funding interval: a window holds a page of them
 _TRADE_WINDOW_MS = 3_600_000  # Binance's aggTrades window; the others take any
 _DEFAULT_LATEST = 100
 
 
 def to_ms(moment: object, name: str) -> int | None:
-    """An aware datetime (or None) as milliseconds since the epoch; anything else refused."""
+    """An aware datetime (or None) as milliseconds since the epoch (exactly, floored), no
+    earlier than `FLOOR_MS`; anything else refused."""
     if moment is None:
         return None
     if not isinstance(moment, datetime):
         raise InvalidArgument(f"{name} must be a timezone-aware datetime, got {preview(moment)}")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidArgument(f"{name} must be timezone-aware (UTC), got a naive datetime")
-    return int(moment.astimezone(timezone.utc).timestamp() * 1000)
+    return max((moment - _EPOCH) // timedelta(milliseconds=1), FLOOR_MS)
 
 
 def _limit(limit: object) -> int | None:
     if limit is None:
         return None
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidArgument(f"limit must be a positive int or None, got {preview(limit)}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidArgument(
+            f"limit must be a positive int up to {MAX_LIMIT:,} or None, got {preview(limit)} "
+            "(for more, give since and until, or use exchlayer.history's downloader)"
+        )
     return limit
 
 
@@ -168,17 +174,21 @@ class History:
         self, trade_type: TradeType, timeframe: str, start: int, now: int, *, refuse: bool
     ) -> int:
         """`start`, or the earliest candle the venue serves when `start` is older: for the
-        latest candles; for a range asked (`refuse`), `NotSupported` saying from when."""
+        latest candles; for a range asked (`refuse`), `NotSupported` saying from when. A
+        range asked from an `earliest` told a moment ago is in reach: the refusal is for
+        what the venue itself would refuse, two candles beyond."""
         earliest = self.earliest(trade_type, timeframe, now)
         if earliest is None or start >= earliest:
             return start
-        if refuse:
-            raise NotSupported(
-                f"{self._c.display_name} serves only its latest "
-                f"{self._c.profile.ohlcv_reach[trade_type]:,} {timeframe} candles: since must be "
-                f"{_iso(earliest)} or later"
-            )
-        return earliest
+        if not refuse:
+            return earliest
+        if start >= earliest - 2 * timeframe_ms(timeframe):
+            return start  # still served: the venue's own limit is two candles further
+        raise NotSupported(
+            f"{self._c.display_name} serves only its latest "
+            f"{self._c.profile.ohlcv_reach[trade_type]:,} {timeframe} candles: since must be "
+            f"{_iso(earliest)} or later"
+        )
 
     # --- candles -----------------------------------------------------------------------------
     async def ohlcv(  # noqa: PLR0917 - the public call's arguments
@@ -211,8 +221,10 @@ class History:
                 end = forming_end  # the forming candle is the last there is
             if start is None:
                 cap = cap or _DEFAULT_LATEST
-                start = end - (cap + 1) * duration  # one spare: weeks and months are uneven
-            start = self._within_reach(tt, timeframe, start, now, refuse=not latest)
+                # one spare: weeks and months are uneven
+                start = max(end - (cap + 1) * duration, FLOOR_MS)
+            if start < end:  # an empty range is empty wherever the venue's reach ends
+                start = self._within_reach(tt, timeframe, start, now, refuse=not latest)
             if start >= end:
                 return []
             span = page if timeframe[-1] != "M" else page // 2
@@ -331,7 +343,7 @@ class History:
             now = _now_ms()
             end = now + 1 if end is None or end > now else end
             if start is None:
-                start = end - (cap or _DEFAULT_LATEST) * _FUNDING_STEP_MS
+                start = max(end - (cap or _DEFAULT_LATEST) * _FUNDING_STEP_MS, FLOOR_MS)
 
             def parse(raws: Any) -> list[FundingRate]:
                 if not isinstance(raws, list):
@@ -385,7 +397,7 @@ class History:
 
 
 def _ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 
 def _trade_ms(trade: PublicTrade) -> int:

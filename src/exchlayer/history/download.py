@@ -32,7 +32,15 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from ..errors import InvalidArgument
 from ..models import TradeType
-from .models import CLOSE_MARGIN_MS, Candle, FundingRate, PublicTrade, next_open, timeframe_ms
+from .models import (
+    CLOSE_MARGIN_MS,
+    FLOOR_MS,
+    Candle,
+    FundingRate,
+    PublicTrade,
+    next_open,
+    timeframe_ms,
+)
 from .parquet import Kind, ParquetStore, Partition, missing_ranges, trade_type_of
 
 if TYPE_CHECKING:
@@ -179,7 +187,8 @@ def _span(since: object, until: object) -> tuple[int, int | None]:
     start = _ms(since)
     if end is not None and end <= start:
         raise InvalidArgument("until must be after since")
-    return start, end
+    # no venue has anything before FLOOR_MS: a range ending earlier is empty, asked of nobody
+    return max(start, FLOOR_MS), None if end is None else max(end, FLOOR_MS)
 
 
 def venue_name(exchange: BaseExchange) -> str:

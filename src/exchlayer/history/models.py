@@ -15,6 +15,7 @@ from ..models import Money, OrderSide, Timestamp, TradeType, _Model
 
 __all__ = [
     "CLOSE_MARGIN_MS",
+    "FLOOR_MS",
     "Candle",
     "FundingRate",
     "PublicTrade",
@@ -26,6 +27,9 @@ _UNITS = {"s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800
 _TIMEFRAME = re.compile(r"([1-9][0-9]{0,3})([smhdwM])")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
+FLOOR_MS = 1_262_304_000_000
+"""2010-01-01 UTC: no venue has market history older than this (the first bitcoin exchanges
+opened in 2010), so no read or download reaches further back: no requests into the 1970s."""
 CLOSE_MARGIN_MS = 5_000
 """A candle counts as closed once it ended this long before its request was sent: a local
 clock ahead of the venue's (by less than the venues' 5 s timestamp tolerance) never takes a

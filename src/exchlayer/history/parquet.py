@@ -37,7 +37,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["Kind", "ParquetStore", "Partition", "trade_type_of"]
 
 Kind = Literal["candles", "trades", "funding"]
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SCALE = 18
 _MAX_DIGITS = 38
 _MONEY = {
@@ -275,19 +276,22 @@ class ParquetStore:
         trade_type = trade_type_of(symbol, trade_type)
         part = Partition("candles", venue, trade_type, symbol, timeframe)
         table = self.table(part, since, until)
+        stamps = table.column("open_time").cast(_arrow().int64()).to_pylist()
+        columns = [table.column(name).to_pylist() for name in _MONEY["candles"]]
+        # the columns' types are the schema's (read with it): models built without validation
         return [
-            Candle(
+            Candle._trusted(
                 symbol=symbol,
                 trade_type=trade_type,
                 timeframe=timeframe,
-                open_time=row["open_time"],
-                open=row["open"].normalize(),
-                high=row["high"].normalize(),
-                low=row["low"].normalize(),
-                close=row["close"].normalize(),
-                volume=_plain(row["volume"]),
+                open_time=_EPOCH + timedelta(milliseconds=stamp),
+                open=_plain(o),
+                high=_plain(h),
+                low=_plain(lo),
+                close=_plain(c),
+                volume=_plain(v),
             )
-            for row in table.select(["open_time", *_MONEY["candles"]]).to_pylist()
+            for stamp, o, h, lo, c, v in zip(stamps, *columns, strict=True)
         ]
 
     def public_trades(
@@ -308,7 +312,7 @@ class ParquetStore:
                 symbol=symbol,
                 trade_type=trade_type,
                 side=None if row["side"] is None else OrderSide(row["side"]),
-                price=row["price"].normalize(),
+                price=_plain(row["price"]),
                 amount=_plain(row["amount"]),
                 cost=_plain(row["cost"]),
                 timestamp=row["timestamp"],
@@ -331,7 +335,7 @@ class ParquetStore:
                 symbol=symbol,
                 rate=_plain(row["rate"]),
                 timestamp=row["timestamp"],
-                mark_price=None if row["mark_price"] is None else row["mark_price"].normalize(),
+                mark_price=None if row["mark_price"] is None else _plain(row["mark_price"]),
             )
             for row in rows
         ]
