@@ -39,6 +39,7 @@ from exchlayer.testing.simulator.venues import (
     host_table,
     venue_classes,
 )
+from exchlayer.testing.simulator.wire.stream import StreamSession, StreamVenue
 
 __all__ = [
     "Handler",
@@ -315,9 +316,11 @@ class Simulator:
 
     def set_price(self, symbol: str, price: Decimal) -> None:
         self.engine.set_price(symbol, price)
+        self.publish()
 
     def advance(self, steps: int = 1) -> None:
         self.engine.advance(steps)
+        self.publish()
 
     @property
     def history(self) -> History:
@@ -343,6 +346,8 @@ class Simulator:
         _, _, rest = rel.raw_path.partition("/")
         host, sep, tail = rest.partition("/")
         path = "/" + tail if sep else "/"
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            return await self._stream(request, host, path)
         body = await request.text() if request.body_exists else ""
         now = self.engine.now_ms()
         entry = self._hosts.get(host)
@@ -394,6 +399,40 @@ class Simulator:
                 request.transport.abort()
             return partial
         return web.Response(status=response.status, body=response.body, headers=response.headers)
+
+    # ---- WebSocket ---------------------------------------------------------------------------
+
+    @property
+    def stream_sessions(self) -> list[StreamSession]:
+        """Every open WebSocket connection, oldest first (faults: `drop`, `stall`)."""
+        return [s for m in self._stream_venues() for s in m.sessions]
+
+    def _stream_venues(self) -> list[Any]:
+        return [m for m in self.venues.values() if isinstance(m, StreamVenue)]
+
+    def publish(self) -> None:
+        """Send every stream subscriber what the market's last move changed (done by
+        `set_price` and `advance`; call it after moving the engine directly)."""
+        for module in self._stream_venues():
+            module.publish()
+
+    async def _stream(self, request: web.Request, host: str, path: str) -> web.StreamResponse:
+        for module in self._stream_venues():
+            endpoint = module.stream_hosts.get(host)
+            if endpoint is not None:
+                break
+        else:
+            return web.Response(status=404, text=f"no stream host {host!r} here")
+        ws = web.WebSocketResponse(autoping=True, compress=False, max_msg_size=1 << 20)
+        await ws.prepare(request)
+        session = StreamSession(ws, request, module.name, host, path,
+                                dict(request.rel_url.query.items()), endpoint)
+        session.start()
+        try:
+            await module.serve_stream(session)
+        finally:
+            await session.close()
+        return ws
 
     @staticmethod
     async def _unknown_host(request: VenueRequest) -> VenueResponse:

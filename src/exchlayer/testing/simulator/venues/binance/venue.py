@@ -21,6 +21,7 @@ from exchlayer.testing.simulator.ratelimit import Charge, Refusal, Usage
 from exchlayer.testing.simulator.venues.binance import render
 from exchlayer.testing.simulator.venues.binance.history import BinanceHistory
 from exchlayer.testing.simulator.venues.binance.render import market_id
+from exchlayer.testing.simulator.venues.binance.streams import BinanceStreams
 from exchlayer.testing.simulator.venues.binance.tables import (
     ALGO_TYPES,
     ALL_ORDERS_LIMIT,
@@ -64,7 +65,7 @@ def _id22(seed: object) -> str:
     return "".join(alphabet[b % len(alphabet)] for b in digest[:22])
 
 
-class BinanceVenue(BinanceHistory, WireVenue):
+class BinanceVenue(BinanceHistory, BinanceStreams, WireVenue):
     """Binance spot + USDⓈ-M futures (and Binance.US spot) on the shared engine."""
 
     name: ClassVar[str] = "binance"
@@ -88,6 +89,7 @@ class BinanceVenue(BinanceHistory, WireVenue):
         self._info_cache: dict[tuple[str, str], dict[str, Any]] = {}
         self._depth_cache: dict[tuple[str, str, int], tuple[int, str]] = {}
         self._cancel_ids = 0
+        self.init_streams()
 
     def market_id_families(self) -> list[list[str]]:
         return [list(self._ids[SPOT]), list(self._ids[USDM])]
