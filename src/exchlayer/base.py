@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timezone
 from decimal import Decimal
 from types import TracebackType
@@ -271,6 +271,44 @@ class BaseExchange(ABC):
     @abstractmethod
     async def set_leverage(self, symbol: str, leverage: int) -> bool:
         """Set the leverage of ``symbol``'s futures market; ``True`` once the venue confirms."""
+
+    # --- streams (optional: the defaults say NotSupported) -------------------------------
+    def watch_ticker(
+        self,
+        symbol: str,
+        *,
+        trade_type: TradeType | None = None,
+        stale_after: float | None = None,
+    ) -> AsyncIterator[Ticker]:
+        """``symbol``'s ticker as the venue streams it: ``async for ticker in ...``, a new
+        `Ticker` each time it changes (the latest, when the consumer reads slower).
+
+        ``stale_after`` (seconds, default 30): silence after which the connection is taken
+        for dead and dialled again. See `exchlayer.connector.streams` for what a stream
+        promises.
+
+        Raises:
+            NotSupported: the exchange has no ticker stream (`Capabilities.streams`).
+        """
+        raise NotSupported(f"{self._display()} has no ticker stream")
+
+    def watch_order_book(
+        self,
+        symbol: str,
+        *,
+        limit: int | None = None,
+        trade_type: TradeType | None = None,
+        stale_after: float | None = None,
+    ) -> AsyncIterator[OrderBook]:
+        """``symbol``'s order book, kept from the venue's snapshot and deltas: ``async for
+        book in ...``, a whole, checked `OrderBook` (``limit`` levels a side) after each
+        change. A gap in the venue's sequence or a failed check takes a fresh snapshot first:
+        a wrong book is never yielded.
+
+        Raises:
+            NotSupported: the exchange has no order-book stream (`Capabilities.streams`).
+        """
+        raise NotSupported(f"{self._display()} has no order-book stream")
 
     # --- market history (optional: the defaults say NotSupported) -----------------------
     async def get_ohlcv(

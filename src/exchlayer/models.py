@@ -559,6 +559,9 @@ class Capabilities(_Model):
     client_order_ids: bool = True
     open_orders_without_symbol: frozenset[TradeType] = frozenset()
     trades_without_symbol: frozenset[TradeType] = frozenset()
+    streams: frozenset[str] = frozenset()
+    """The WebSocket streams it serves (``"ticker"``, ``"order_book"``); any other
+    ``watch_*`` call is `NotSupported`."""
 
     def supports(self, trade_type: TradeType) -> bool:
         """Whether the exchange trades ``trade_type`` at all."""

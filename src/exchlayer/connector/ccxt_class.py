@@ -37,16 +37,24 @@ _POSITION_PARSERS = ("parse_position", "parse_position_risk", "parse_account_pos
 _FUNDING_PARSERS = ("parse_funding_rate_histories",)
 
 
-def ccxt_class(ccxt_id: str, profile: VenueProfile | None = None) -> type[Any]:
-    """exchlayer's ccxt class for `ccxt_id`, as `profile` (if any) describes the venue."""
-    return _build(ccxt_id, profile)
+def ccxt_class(
+    ccxt_id: str, profile: VenueProfile | None = None, *, pro: bool = False
+) -> type[Any]:
+    """exchlayer's ccxt class for `ccxt_id`, as `profile` (if any) describes the venue; with
+    `pro`, its ccxt.pro class (the streams), whose book levels are Decimals too."""
+    return _build(ccxt_id, profile, pro)
 
 
 @cache
-def _build(ccxt_id: str, profile: VenueProfile | None) -> type[Any]:  # noqa: PLR0915 - the class built: one declared patch per statement
+def _build(ccxt_id: str, profile: VenueProfile | None, pro: bool = False) -> type[Any]:  # noqa: PLR0915 - the class built: one declared patch per statement
     import ccxt.async_support as ccxt_async
 
-    base = getattr(ccxt_async, ccxt_id, None)
+    if pro:
+        import ccxt.pro as ccxt_pro
+
+        base = getattr(ccxt_pro, ccxt_id, None)
+    else:
+        base = getattr(ccxt_async, ccxt_id, None)
     if base is None:
         raise ConfigurationError(f"ccxt has no exchange class {ccxt_id!r}")
     bad_response = ccxt_async.BadResponse
@@ -148,6 +156,13 @@ def _build(ccxt_id: str, profile: VenueProfile | None) -> type[Any]:  # noqa: PL
         "handle_http_status_code": handle_http_status_code,
         "fetch": fetch,
     }
+    if pro:
+        from .streams import decimal_delta, decimal_level
+
+        # ccxt.pro updates a book's levels in place: the snapshot's are lists
+        methods["parse_order_book_bid_ask"] = decimal_level
+        if hasattr(base, "handle_delta"):
+            methods["handle_delta"] = decimal_delta
     for name, patch in (profile.ccxt_patches if profile is not None else {}).items():
         original = methods.get(name) or getattr(base, name, None)
         if original is None:

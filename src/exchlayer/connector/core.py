@@ -64,6 +64,7 @@ from .market_data import MarketData
 from .markets import MarketCache
 from .placing import CcxtOrder, OrderInDoubt, Placing, as_sent, plain
 from .profile import VenueProfile
+from .streams import StreamReads, Streams
 from .symbols import Symbols, trade_type_arg
 from .units import to_contracts
 
@@ -90,7 +91,7 @@ _GENERIC = VenueProfile(
 )
 
 
-class CcxtExchange(HistoryReads, BaseExchange):
+class CcxtExchange(HistoryReads, StreamReads, BaseExchange):
     """A connector backed by ccxt's async classes.
 
     Args:
@@ -212,6 +213,7 @@ class CcxtExchange(HistoryReads, BaseExchange):
         self._symbols = Symbols(self, market_cache)
         self._market_data = MarketData(self)
         self._history = History(self)
+        self._streams = Streams(self)
         self._account = Account(self)
         self._lookups = Lookups(self)
         self._placing = Placing(self, float(reconcile_timeout))
@@ -571,6 +573,8 @@ class CcxtExchange(HistoryReads, BaseExchange):
             # owned cannot be closed from here; its sockets went with that loop
             log.info("%s: closing a connector whose event loop has ended", self.name)
         owned = self._pool._own_session is not None
+        if here:
+            await self._streams.close()
         await self._pool.close(owned_by_this_loop=here)
         if here and owned:
             # let TLS transports finish closing (aiohttp's advice for graceful shutdown)

@@ -52,8 +52,11 @@ PROFILE = VenueProfile(
         client_order_ids=True,
         open_orders_without_symbol=_BOTH,
         trades_without_symbol=frozenset(),
+        streams=frozenset({"ticker", "order_book"}),
     ),
     ccxt_ids=MappingProxyType({TradeType.SPOT: "binance", TradeType.FUTURES: "binanceusdm"}),
+    # the full 24-hour ticker stream (ccxt.pro's default, miniTicker, has no bid or ask)
+    call_params=MappingProxyType({("watch_ticker", None): MappingProxyType({"name": "ticker"})}),
     ccxt_options=MappingProxyType(
         {
             TradeType.SPOT: {"fetchMarkets": {"types": ["spot"]}, **_MARKET_OPTIONS},
