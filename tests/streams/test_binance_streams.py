@@ -104,6 +104,12 @@ async def subscribed(sim: Simulator) -> None:
     await asyncio.sleep(0.1)  # ccxt.pro takes the REST snapshot
 
 
+def delta(sim: Simulator, update_id: int, bids: list[list[str]]) -> dict[str, Any]:
+    """A Binance spot depth event for BTC/USDT, forged: update `update_id`, these bids."""
+    return {"e": "depthUpdate", "E": sim.engine.now_ms(), "s": "BTCUSDT", "U": update_id,
+            "u": update_id, "b": bids, "a": []}
+
+
 def depth_session(sim: Simulator) -> StreamSession:
     (session,) = [s for s in sim.stream_sessions if any("@depth" in n for n in s.subscriptions)]
     return session
@@ -146,14 +152,34 @@ async def test_a_broken_sequence_or_a_hostile_level_never_reaches_the_consumer(
     sim.set_price("BTC/USDT", price())
     await reader.sees_engine(sim, "BTC/USDT", 20)
     last = sim.engine.book("BTC/USDT", 1).update_id
-    depth_session(sim).send({"e": "depthUpdate", "E": 1, "s": "BTCUSDT", "U": last + 1 + gap,
-                             "u": last + 1 + gap, "b": bids, "a": []})
+    depth_session(sim).send(delta(sim, last + 1 + gap, bids))
     await until(lambda: stream.resyncs == 1)  # type: ignore[attr-defined]
     sim.set_price("BTC/USDT", price())
     await reader.sees_engine(sim, "BTC/USDT", 20)
     assert all(bogus not in {lv.price for lv in b.bids} for b in reader.books)
     assert all(b.bids[0].price < b.asks[0].price for b in reader.books)
     assert reader.error is None
+    await reader.stop()
+
+
+async def test_levels_keep_every_digit_the_venue_sent(
+    sim: Simulator, binance: BaseExchange
+) -> None:
+    price = Prices()
+    stream = binance.watch_order_book("BTC/USDT", limit=1000)
+    reader = Reader(stream)
+    await subscribed(sim)
+    sim.set_price("BTC/USDT", price())
+    book = await reader.sees_engine(sim, "BTC/USDT", 1000)
+    level = book.bids[3].price
+    last = sim.engine.book("BTC/USDT", 1).update_id
+    # 21 significant digits: a float would keep 16 of them
+    depth_session(sim).send(delta(sim, last + 1, [[f"{level}", "1234567.89012345678901"],
+                                                  [f"{book.bids[5].price}", "0.00000000"]]))
+    await until(lambda: reader.books[-1].bids[3].amount == D("1234567.89012345678901"))
+    shown = reader.books[-1]
+    assert book.bids[5].price not in {lv.price for lv in shown.bids}  # size 0: removed
+    assert stream.resyncs == 0  # type: ignore[attr-defined]
     await reader.stop()
 
 

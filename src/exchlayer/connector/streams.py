@@ -285,11 +285,11 @@ class Streams:
         def parse(got: tuple[Any, Any]) -> OrderBook:
             raw, market = got
             seen["nonce"] = raw.get("nonce")
-            book = book_in_base(parsing.parse_order_book(raw, unified, tt), market)
-            if limit is not None and (len(book.bids) > limit or len(book.asks) > limit):
-                cut = {"bids": book.bids[:limit], "asks": book.asks[:limit]}
-                book = book.model_copy(update=cut)
-            return book
+            # only the levels asked for are read and checked; each came through
+            # decimal_bid_ask (snapshot) or decimal_delta, so they go as checked tuples
+            bids, asks = raw["bids"][:limit], raw["asks"][:limit]
+            raw = {**raw, "bids": [*map(tuple, bids)], "asks": [*map(tuple, asks)]}
+            return book_in_base(parsing.parse_order_book(raw, unified, tt), market)
 
         def resync() -> None:
             client = self._clients.get(tt)
@@ -361,15 +361,22 @@ def decimal_level(self: Any, bidask: Any, *keys: Any) -> list[Decimal]:
 
 def decimal_delta(self: Any, bookside: Any, delta: Any) -> None:
     """ccxt.pro's `handle_delta` for a ``[price, amount]`` level: the frame's text straight to
-    Decimal (ccxt.pro's floats would round at ~16 digits); size 0 removes the level; a level
-    that is not a positive price and a size >= 0 is `MalformedResponse` (the book resyncs)."""
-
-    price = parsing.decimal_bid_ask(self, [delta[0], "1"])[0]
-    text = delta[1]
-    try:
-        amount = Decimal(text) if type(text) is str and text.isascii() else None
-    except ArithmeticError:
-        amount = None
-    if amount is None or not amount.is_finite() or amount < 0:
-        raise MalformedResponse(f"{self.id}: a book level of size {text!r}")
+    Decimal (ccxt.pro's floats would round at ~16 digits), as `parsing.decimal_bid_ask` reads a
+    snapshot's; size 0 removes the level; a level that is not a positive price and a size >= 0
+    is `MalformedResponse` (the book resyncs)."""
+    text = delta[1] if isinstance(delta, (list, tuple)) and len(delta) > 1 else None
+    if type(text) is str and text[:1] == "0" and _is_zero(text):
+        bookside.store(parsing.decimal_bid_ask(self, [delta[0], "1"])[0], _ZERO)
+        return
+    price, amount = parsing.decimal_bid_ask(self, delta)  # refuses garbage and negatives
     bookside.store(price, amount)
+
+
+_ZERO = Decimal(0)
+
+
+def _is_zero(text: str) -> bool:
+    try:
+        return Decimal(text) == 0
+    except ArithmeticError:
+        return False
