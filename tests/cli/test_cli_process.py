@@ -151,14 +151,18 @@ def test_the_demo_as_json_is_every_step_s_data(run: Run) -> None:
     done = run("demo", "--json")
     assert done.code == 0, done.err
     session = json.loads(done.out)
-    assert [s["step"] for s in session["steps"]] == list(range(1, 11))
+    assert [s["step"] for s in session["steps"]] == list(range(1, 12))
     assert session["intro"][0].startswith(FIRST_LINE)
     assert "HTTP requests answered by the simulator" in session["summary"][0]
     tickers = session["steps"][1]["tables"][0]["rows"]
     assert sorted(t["venue"] for t in tickers) == ["binance", "bingx", "bitget", "gateio", "kucoin"]
     assert all(Decimal(t["bid"]) < Decimal(t["ask"]) for t in tickers)  # money as exact text
-    candles = session["steps"][-1]["tables"][0]["rows"]
+    candles = session["steps"][-2]["tables"][0]["rows"]
     assert len(candles) == 6 and candles[-1]["open (UTC)"].endswith(" *")  # the forming one
+    live = session["steps"][-1]["tables"][0]["rows"]  # the book, by WebSocket, as it moved
+    assert [u["update"] for u in live] == [1, 2, 3, 4, 5]
+    assert len({u["bid"] for u in live}) == 5
+    assert all(Decimal(u["bid"]) < Decimal(u["ask"]) for u in live)
 
 
 def test_a_reader_that_stops_early_ends_the_demo_quietly() -> None:

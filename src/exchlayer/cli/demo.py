@@ -4,6 +4,7 @@ network. The library never imports ``exchlayer.testing``; the demo does, when it
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 import time
 from collections.abc import Sequence
@@ -239,6 +240,28 @@ async def _binance_in_depth(out: Output, sim: Simulator, step: int) -> None:
         )
         out.note("* still forming. The simulator's history is deterministic; 'exchlayer "
                  "download' pages through any range of it into Parquet files (docs/cli.md)")
+
+        out.heading(step + 7, "A live book by WebSocket: the market moves, the stream follows")
+        # bounded: a demo never hangs, whatever the loopback does
+        await asyncio.wait_for(_live_book(out, sim, exchange), 15)
+
+
+async def _live_book(out: Output, sim: Simulator, exchange: BaseExchange) -> None:
+    """Five updates of BTC/USDT's book from `watch_order_book`, the simulator moving the price
+    between them."""
+    stream = exchange.watch_order_book("BTC/USDT", limit=5)
+    rows: list[list[object]] = []
+    moves = iter((D("50050"), D("49980"), D("50120"), D("50075")))
+    async for book in stream:
+        best_bid, best_ask = book.bids[0], book.asks[0]
+        rows.append([len(rows) + 1, best_bid.amount, best_bid.price, best_ask.price,
+                     best_ask.amount, book.spread])
+        if len(rows) == 5:
+            break
+        sim.set_price("BTC/USDT", next(moves))
+    out.table(("update", "bid size", "bid", "ask", "ask size", "spread"), rows)
+    out.note("the first book is the venue's snapshot, each next one its deltas applied, in "
+             "Decimal; a gap or a crossed book would take a fresh snapshot (docs/streams.md)")
 
 
 class _Recorder(Output):
