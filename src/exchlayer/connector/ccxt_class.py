@@ -156,14 +156,14 @@ def _build(ccxt_id: str, profile: VenueProfile | None, pro: bool = False) -> typ
         "handle_http_status_code": handle_http_status_code,
         "fetch": fetch,
     }
+    patches = dict(profile.ccxt_patches) if profile is not None else {}
     if pro:
-        from .streams import decimal_delta, decimal_level
+        from .streams import decimal_level
 
         # ccxt.pro updates a book's levels in place: the snapshot's are lists
         methods["parse_order_book_bid_ask"] = decimal_level
-        if hasattr(base, "handle_delta"):
-            methods["handle_delta"] = decimal_delta
-    for name, patch in (profile.ccxt_patches if profile is not None else {}).items():
+        patches.update(profile.ccxt_pro_patches if profile is not None else {})
+    for name, patch in patches.items():
         original = methods.get(name) or getattr(base, name, None)
         if original is None:
             raise ConfigurationError(f"ccxt's {ccxt_id} has no method {name!r} to patch")

@@ -61,6 +61,9 @@ class VenueProfile:
     ccxt_patches: Mapping[str, CcxtPatch] = field(default_factory=_frozen)
     """Changes to the venue's ccxt class, by method name, applied once when exchlayer builds
     its subclass of it (never per call)."""
+    ccxt_pro_patches: Mapping[str, CcxtPatch] = field(default_factory=_frozen)
+    """Changes to the venue's ccxt.pro class (its streams) besides `ccxt_patches`, e.g. a
+    `handle_delta` that keeps a book level's text as Decimal where ccxt.pro makes a float."""
     testnet_modes: Mapping[TradeType, str] = field(default_factory=_frozen)
     """How ccxt reaches the test environment, per trade type: `"sandbox"` or `"demo"`. A trade
     type without one is refused on a testnet connector."""

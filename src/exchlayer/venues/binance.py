@@ -28,6 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..connector.core import CcxtExchange, ChildOrder, VenueProfile, named_rows, recv_window_ms
+from ..connector.streams import decimal_delta
 from ..errors import AuthenticationError, ClockSkew, ExchangeUnavailable
 from ..models import Capabilities, OrderType, TimeInForce, TradeType
 from ..validation import PreparedOrder
@@ -55,6 +56,8 @@ PROFILE = VenueProfile(
         streams=frozenset({"ticker", "order_book"}),
     ),
     ccxt_ids=MappingProxyType({TradeType.SPOT: "binance", TradeType.FUTURES: "binanceusdm"}),
+    # ccxt.pro's Binance book stores each delta's levels as floats: kept as the frame's text
+    ccxt_pro_patches=MappingProxyType({"handle_delta": lambda original: decimal_delta}),
     # the full 24-hour ticker stream (ccxt.pro's default, miniTicker, has no bid or ask)
     call_params=MappingProxyType({("watch_ticker", None): MappingProxyType({"name": "ticker"})}),
     ccxt_options=MappingProxyType(
