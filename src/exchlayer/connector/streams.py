@@ -32,6 +32,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..errors import ConfigurationError, ExchangeLayerError, MalformedResponse, NotSupported
@@ -288,7 +289,7 @@ class Streams:
             # only the levels asked for are read and checked; each came through
             # decimal_bid_ask (snapshot) or decimal_delta, so they go as checked tuples
             bids, asks = raw["bids"][:limit], raw["asks"][:limit]
-            raw = {**raw, "bids": [*map(tuple, bids)], "asks": [*map(tuple, asks)]}
+            raw = {**raw, "bids": [*map(_pair, bids)], "asks": [*map(_pair, asks)]}
             return book_in_base(parsing.parse_order_book(raw, unified, tt), market)
 
         def resync() -> None:
@@ -337,7 +338,9 @@ class Streams:
             resync=resync,
             stale_after=STALE_AFTER if stale_after is None else float(stale_after),
             network_errors=(ccxt_async.NetworkError,),
-            resync_errors=(ccxt_async.ChecksumError, ccxt_async.InvalidNonce),
+            # a gap or failed checksum: ccxt.pro drops the book (and unsubscribes, on Bitget)
+            resync_errors=(ccxt_async.ChecksumError, ccxt_async.InvalidNonce,
+                           ccxt_async.UnsubscribeError),
             translate=translate,
             is_closed=lambda: c.closed,
         )
@@ -354,9 +357,37 @@ class Streams:
             await client.close()
 
 
-def decimal_level(self: Any, bidask: Any, *keys: Any) -> list[Decimal]:
-    """`parsing.decimal_bid_ask` as a list: ccxt.pro's books update a level's size in place."""
-    return list(parsing.decimal_bid_ask(self, bidask, *keys))
+def resync_on_garbage(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A ccxt.pro book handler that, where a frame holds a level that is not one (the
+    handler has no guard of its own: the frame would be dropped with the book half applied),
+    drops the connection's books and their subscriptions and tells the waiting consumers:
+    each stream takes a fresh snapshot."""
+
+    def handle_order_book(self: Any, client: Any, message: Any) -> Any:
+        try:
+            return original(self, client, message)
+        except MalformedResponse as exc:
+            for key in [k for k in client.subscriptions if k.startswith("orderbook")]:
+                del client.subscriptions[key]
+                client.reject(exc, key)
+            self.orderbooks.clear()
+            return None
+
+    return handle_order_book
+
+
+def decimal_level(
+    self: Any, bidask: Any, price_key: Any = 0, amount_key: Any = 1, *_: Any
+) -> list[Decimal]:
+    """`parsing.decimal_bid_ask` as a list (ccxt.pro's books update a level's size in place),
+    where a size of 0 is a removal (a delta's), which ccxt.pro's book then applies."""
+    try:
+        text = bidask[amount_key]
+    except (LookupError, TypeError):
+        text = None
+    if type(text) is str and text[:1] == "0" and _is_zero(text):
+        return [parsing.decimal_bid_ask(self, [bidask[price_key], "1"])[0], _ZERO]
+    return list(parsing.decimal_bid_ask(self, bidask, price_key, amount_key))
 
 
 def decimal_delta(self: Any, bookside: Any, delta: Any) -> None:
@@ -373,6 +404,7 @@ def decimal_delta(self: Any, bookside: Any, delta: Any) -> None:
 
 
 _ZERO = Decimal(0)
+_pair = itemgetter(0, 1)  # a level's price and size (Bitget's also hold their text)
 
 
 def _is_zero(text: str) -> bool:

@@ -63,6 +63,7 @@ from typing import Any
 
 from ..connector.core import CcxtExchange, CcxtOrder, ChildOrder, VenueProfile, named_rows, plain
 from ..connector.parsing import parse_ticker
+from ..connector.streams import resync_on_garbage
 from ..errors import (
     AuthenticationError,
     ExchangeUnavailable,
@@ -118,7 +119,10 @@ PROFILE = VenueProfile(
         client_order_ids=True,
         open_orders_without_symbol=_BOTH,
         trades_without_symbol=frozenset(),
+        streams=frozenset({"order_book"}),
     ),
+    # ccxt.pro's Bitget book handler has no guard: a garbled frame resyncs the books
+    ccxt_pro_patches=MappingProxyType({"handle_order_book": resync_on_garbage}),
     ccxt_ids=MappingProxyType({TradeType.SPOT: "bitget", TradeType.FUTURES: "bitget"}),
     ccxt_options=MappingProxyType({TradeType.SPOT: _OPTIONS, TradeType.FUTURES: _OPTIONS}),
     ccxt_patches=MappingProxyType({"cancel_order": _checked_cancel}),

@@ -12,6 +12,7 @@ from exchlayer.testing.simulator.venues.bitget.futures import BitgetFutures
 from exchlayer.testing.simulator.venues.bitget.history import BitgetHistory
 from exchlayer.testing.simulator.venues.bitget.render import invalid
 from exchlayer.testing.simulator.venues.bitget.spot import BitgetSpot
+from exchlayer.testing.simulator.venues.bitget.streams import BitgetStreams
 from exchlayer.testing.simulator.venues.bitget.tables import (
     AMBIGUOUS_ERRORS,
     DEMO,
@@ -63,7 +64,7 @@ def error_response(
 
 
 
-class BitgetVenue(BitgetSpot, BitgetFutures, BitgetHistory, WireVenue):
+class BitgetVenue(BitgetSpot, BitgetFutures, BitgetHistory, BitgetStreams, WireVenue):
     """Bitget classic (v2) spot + USDT-M futures on the shared engine."""
 
     name: ClassVar[str] = "bitget"
@@ -96,6 +97,7 @@ class BitgetVenue(BitgetSpot, BitgetFutures, BitgetHistory, WireVenue):
             elif inst.settle == "USDT" and inst.quote == "USDT":
                 self._perps[market_id] = inst
         self._client_oids = itertools.count(1_100_000_000_000_000_001)
+        self.init_streams()
 
     @property
     def timestamp_window_ms(self) -> int:
