@@ -25,7 +25,14 @@ replaced connector is closed only after the calls already using it finish.
 """
 
 from ..connection import ExchangeConnection
-from .models import ConnectionStatus, Portfolio, PortfolioBalance, TickerSnapshot, VenueQuote
+from .models import (
+    ConnectionStatus,
+    Portfolio,
+    PortfolioBalance,
+    QuoteSnapshot,
+    TickerSnapshot,
+    VenueQuote,
+)
 from .trading import TradingService
 
 __all__ = [
@@ -33,6 +40,7 @@ __all__ = [
     "ExchangeConnection",
     "Portfolio",
     "PortfolioBalance",
+    "QuoteSnapshot",
     "TickerSnapshot",
     "TradingService",
     "VenueQuote",

@@ -8,14 +8,15 @@ cancellation) propagates.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Mapping
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from decimal import Decimal
 
 from ..errors import ExchangeLayerError
-from ..models import Balance, Ticker
-from .models import Portfolio, PortfolioBalance, TickerSnapshot, VenueQuote
+from ..models import Balance, OrderBook, Ticker
+from .models import Portfolio, PortfolioBalance, QuoteSnapshot, TickerSnapshot, VenueQuote
 
-__all__ = ["portfolio", "ticker_snapshot"]
+__all__ = ["best_quotes", "portfolio", "ticker_snapshot"]
 
 
 async def ticker_snapshot(symbol: str, reads: Mapping[str, Awaitable[Ticker]]) -> TickerSnapshot:
@@ -100,3 +101,69 @@ async def portfolio(
         },
         errors=failures,
     )
+
+
+async def best_quotes(
+    symbol: str, streams: Mapping[str, AsyncIterator[OrderBook]], errors: Mapping[str, str]
+) -> AsyncIterator[QuoteSnapshot]:
+    """The best bid and ask of `symbol` across venues, yielded after each venue's book update.
+
+    Args:
+        symbol: the unified symbol watched.
+        streams: exchange name -> its order-book stream.
+        errors: exchange name -> why it has no stream (reported in every snapshot).
+
+    Yields:
+        A snapshot per update. A stream that fails with an exchlayer error is reported in
+        `errors` from then on and the others go on; when every stream has ended, so does this.
+    """
+    queue: asyncio.Queue[tuple[str, OrderBook | BaseException | None]] = asyncio.Queue()
+
+    async def pump(name: str, stream: AsyncIterator[OrderBook]) -> None:
+        try:
+            async for book in stream:
+                queue.put_nowait((name, book))
+        except ExchangeLayerError as exc:
+            queue.put_nowait((name, exc))
+        else:
+            queue.put_nowait((name, None))
+
+    tasks = [asyncio.ensure_future(pump(n, s)) for n, s in streams.items()]
+    books: dict[str, OrderBook] = {}
+    failures = dict(errors)
+    running = len(tasks)
+    try:
+        while running:
+            name, item = await queue.get()
+            if item is None or isinstance(item, BaseException):
+                running -= 1
+                books.pop(name, None)
+                if item is not None:
+                    failures[name] = str(item)
+                continue
+            books[name] = item
+            yield _quotes(symbol, books, failures, name)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def _quotes(
+    symbol: str, books: Mapping[str, OrderBook], failures: Mapping[str, str], updated: str
+) -> QuoteSnapshot:
+    bids = [VenueQuote(exchange=n, price=b.bids[0].price, amount=b.bids[0].amount)
+            for n, b in books.items() if b.bids]
+    asks = [VenueQuote(exchange=n, price=b.asks[0].price, amount=b.asks[0].amount)
+            for n, b in books.items() if b.asks]
+    return QuoteSnapshot(
+        symbol=symbol,
+        books=dict(books),
+        errors=dict(failures),
+        best_bid=max(bids, key=lambda q: q.price, default=None),
+        best_ask=min(asks, key=lambda q: q.price, default=None),
+        updated=updated,
+    )
+

@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..models import Balance, Ticker
+from ..models import Balance, OrderBook, Ticker
 
 __all__ = [
     "ConnectionStatus",
     "Portfolio",
     "PortfolioBalance",
+    "QuoteSnapshot",
     "TickerSnapshot",
     "VenueQuote",
 ]
@@ -112,3 +113,28 @@ class Portfolio(BaseModel):
     balances: dict[str, PortfolioBalance]
     errors: dict[int, str]
     """Connection id -> why its balance could not be read (it is left out of the sums)."""
+
+
+class QuoteSnapshot(BaseModel):
+    """The best bid and ask of one symbol across venues, as their book streams have them now:
+    what `TradingService.watch_best_bid_ask` yields after each venue's update."""
+
+    model_config = _FROZEN
+
+    symbol: str
+    books: dict[str, OrderBook]
+    """Exchange name -> its book's latest state (top levels)."""
+    errors: dict[str, str]
+    """Exchange name -> why its book is not in (no order-book stream, the stream failed)."""
+    best_bid: VenueQuote | None
+    best_ask: VenueQuote | None
+    updated: str
+    """The exchange whose update produced this snapshot."""
+
+    @property
+    def spread(self) -> Decimal | None:
+        """Best ask minus best bid across venues (negative: the books cross between venues)."""
+        if self.best_bid is None or self.best_ask is None:
+            return None
+        return self.best_ask.price - self.best_bid.price
+

@@ -11,6 +11,7 @@ The calls routed to one connection are here, each a one-line hand-over to the co
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, overload
 
@@ -36,7 +37,7 @@ from ..store import ConnectionStore
 from . import aggregation
 from .connectors import Connectors
 from .health import HealthMonitor
-from .models import ConnectionStatus, Portfolio, TickerSnapshot
+from .models import ConnectionStatus, Portfolio, QuoteSnapshot, TickerSnapshot
 from .registry import ConnectionRegistry
 
 if TYPE_CHECKING:
@@ -264,6 +265,25 @@ class TradingService:
         return await aggregation.ticker_snapshot(
             symbol, {name: venue.get_ticker(symbol) for name, venue in venues.items()}
         )
+
+    async def watch_best_bid_ask(
+        self, symbol: str, *, user: str | None = None, depth: int = 5
+    ) -> AsyncIterator[QuoteSnapshot]:
+        """The best bid and ask of `symbol` across every venue that has a connection (of
+        `user`), as a stream: one `QuoteSnapshot` after each venue's book update, each venue's
+        top `depth` levels in it. Venues without an order-book stream are named in its
+        `errors`; so is one whose stream fails, while the others go on. `break` ends it."""
+        names = sorted({c.exchange for c in self.connections(user)})
+        streams: dict[str, AsyncIterator[OrderBook]] = {}
+        errors: dict[str, str] = {}
+        for name in names:
+            venue = await self.market_data(name)
+            if "order_book" in venue.capabilities.streams:
+                streams[name] = venue.watch_order_book(symbol, limit=depth)
+            else:
+                errors[name] = f"{name} has no order-book stream"
+        async for snapshot in aggregation.best_quotes(symbol, streams, errors):
+            yield snapshot
 
     async def get_order_book(self, symbol: str, exchange: str, limit: int = 20) -> OrderBook:
         """The order book of `symbol` on one venue."""
