@@ -6,7 +6,6 @@ the consumer."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -14,8 +13,9 @@ from typing import Any
 
 import aiohttp
 import pytest
+from stream_support import Reader, until
 
-from exchlayer import BaseExchange, OrderBook
+from exchlayer import BaseExchange
 from exchlayer.testing import Simulator, connect
 from exchlayer.testing.simulator.venues.bitget.streams import book_checksum
 from exchlayer.testing.simulator.wire.stream import StreamSession
@@ -40,48 +40,6 @@ async def bitget(sim: Simulator) -> AsyncIterator[BaseExchange]:
         yield exchange
     finally:
         await exchange.close()
-
-
-class Reader:
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-        self.books: list[OrderBook] = []
-        self.error: BaseException | None = None
-        self.task = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        try:
-            async for book in self.stream:
-                self.books.append(book)
-        except Exception as exc:
-            self.error = exc
-
-    async def sees_engine(self, sim: Simulator, symbol: str, depth: int) -> OrderBook:
-        def seen() -> bool:
-            latest = self.books[-1] if self.books else None
-            engine = sim.engine.book(symbol, depth)
-            return self.error is not None or (
-                latest is not None
-                and [(lv.price, lv.amount) for lv in latest.bids] == list(engine.bids)
-                and [(lv.price, lv.amount) for lv in latest.asks] == list(engine.asks)
-            )
-
-        await until(seen)
-        assert self.error is None, repr(self.error)
-        return self.books[-1]
-
-    async def stop(self) -> None:
-        self.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
-
-
-async def until(condition: Any, timeout: float = 5) -> None:
-    for _ in range(int(timeout / 0.01)):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("condition not met in time")
 
 
 def session_of(sim: Simulator) -> StreamSession:
