@@ -301,9 +301,12 @@ class Streams:
                                 or k == "orderbook::" + unified]:
                         del ws.subscriptions[key]
 
-        def dropped() -> bool:
+        def dropped() -> bool:  # gone, or waiting for a fresh snapshot (its nonce reset)
             client = self._clients.get(tt)
-            return client is not None and unified not in client.orderbooks
+            book = client.orderbooks.get(unified) if client is not None else None
+            if client is None:
+                return False
+            return book is None or (seen["nonce"] is not None and book.get("nonce") is None)
 
         stream = self._stream(f"order book {unified}", tt, watch, parse, resync, stale_after)
         stream._dropped = dropped
@@ -355,6 +358,21 @@ class Streams:
             for ws in list((client.clients or {}).values()):
                 ws.reject(ccxt_async.ExchangeClosedByUser("the connector was closed"))
             await client.close()
+
+
+def decimal_bid_asks(original: Callable[..., Any]) -> Callable[..., Any]:
+    """ccxt.pro's Gate `handle_bid_asks`, whose futures levels (``{"p": "50000", "s": 12}``)
+    it reads as floats: as Decimals from the frame's text, like the spot levels."""
+
+    def handle_bid_asks(self: Any, book_side: Any, bid_asks: Any) -> None:
+        for raw in bid_asks:
+            level = raw
+            if isinstance(raw, dict):
+                size = raw.get("s")
+                level = [raw.get("p"), str(size) if type(size) is int else size]
+            book_side.storeArray(decimal_level(self, level))
+
+    return handle_bid_asks
 
 
 def resync_on_garbage(original: Callable[..., Any]) -> Callable[..., Any]:

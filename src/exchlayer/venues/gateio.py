@@ -76,6 +76,7 @@ from ..connector.core import (
     recv_window_ms,
 )
 from ..connector.parsing import to_decimal
+from ..connector.streams import decimal_bid_asks, resync_on_garbage
 from ..errors import ClockSkew, InvalidOrder, OrderNotFound, PermissionDenied
 from ..models import (
     Capabilities,
@@ -144,6 +145,12 @@ PROFILE = VenueProfile(
         client_order_ids=True,
         open_orders_without_symbol=_BOTH,
         trades_without_symbol=_BOTH,
+        streams=frozenset({"order_book"}),
+    ),
+    # ccxt.pro's Gate futures book levels are floats: kept as the frame's text; and its book
+    # handler has no guard: a garbled frame resyncs the books
+    ccxt_pro_patches=MappingProxyType(
+        {"handle_bid_asks": decimal_bid_asks, "handle_order_book": resync_on_garbage}
     ),
     ccxt_ids=MappingProxyType({TradeType.SPOT: "gate", TradeType.FUTURES: "gate"}),
     ccxt_options=MappingProxyType({TradeType.SPOT: _OPTIONS, TradeType.FUTURES: _OPTIONS}),

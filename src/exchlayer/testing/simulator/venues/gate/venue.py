@@ -19,6 +19,7 @@ from exchlayer.testing.simulator.venues.gate.render import (
     market_id,
 )
 from exchlayer.testing.simulator.venues.gate.spot import GateSpot
+from exchlayer.testing.simulator.venues.gate.streams import GateStreams
 from exchlayer.testing.simulator.venues.gate.tables import (
     AMBIGUOUS_ERRORS,
     ERRORS,
@@ -54,7 +55,7 @@ __all__ = ["GateVenue"]
 
 
 
-class GateVenue(GateSpot, GateFutures, GateHistory, WireVenue):
+class GateVenue(GateSpot, GateFutures, GateHistory, GateStreams, WireVenue):
     """Gate spot + USDT-settled perpetual futures on the shared engine."""
 
     name: ClassVar[str] = "gate"
@@ -92,6 +93,7 @@ class GateVenue(GateSpot, GateFutures, GateHistory, WireVenue):
                 self._by_symbol[inst.symbol] = contract
         self._cross = {}
         """Per (account, symbol): cross margin (Gate's default) or isolated (a leverage set)."""
+        self.init_streams()
 
     def error_body(self, code: int | str, message: str) -> Any:
         return {"label": code, "message": message}
