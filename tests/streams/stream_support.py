@@ -8,6 +8,7 @@ from typing import Any
 
 from exchlayer import OrderBook
 from exchlayer.testing import Simulator
+from exchlayer.testing.simulator.wire.stream import StreamSession
 
 
 class Reader:
@@ -58,3 +59,10 @@ def same_as_engine(sim: Simulator, book: OrderBook, symbol: str, depth: int) -> 
     engine = sim.engine.book(symbol, depth)
     return ([(lv.price, lv.amount) for lv in book.bids] == list(engine.bids)
             and [(lv.price, lv.amount) for lv in book.asks] == list(engine.asks))
+
+
+def session_of(sim: Simulator) -> StreamSession:
+    """The one stream connection that has subscriptions."""
+    (session,) = [s for s in sim.stream_sessions if s.subscriptions]
+    return session
+

@@ -13,12 +13,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from stream_support import Reader, until
+from stream_support import Reader, session_of, until
 
 from exchlayer import BaseExchange
 from exchlayer.testing import Simulator, connect
 from exchlayer.testing.simulator.venues.bitget.streams import book_checksum
-from exchlayer.testing.simulator.wire.stream import StreamSession
 
 pytest.importorskip("ccxt.pro")
 
@@ -28,23 +27,12 @@ MARKETS = [("BTC/USDT", "SPOT"), ("BTC/USDT:USDT", "USDT-FUTURES")]
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[Simulator]:
-    async with Simulator(rate_limits=False) as simulator:
-        yield simulator
-
-
-@pytest.fixture
 async def bitget(sim: Simulator) -> AsyncIterator[BaseExchange]:
     exchange = await connect(sim, "bitget", credentials=False)
     try:
         yield exchange
     finally:
         await exchange.close()
-
-
-def session_of(sim: Simulator) -> StreamSession:
-    (session,) = [s for s in sim.stream_sessions if s.subscriptions]
-    return session
 
 
 async def receive(ws: aiohttp.ClientWebSocketResponse) -> Any:
@@ -129,17 +117,4 @@ async def test_a_bad_update_takes_a_fresh_snapshot(
     await reader.sees_engine(sim, "BTC/USDT", 25)
     assert all(D("49999.00") not in {lv.price for lv in b.bids} or b is reader.books[0]
                for b in reader.books[1:])
-    await reader.stop()
-
-
-async def test_a_dropped_connection_is_dialled_again(sim: Simulator, bitget: BaseExchange) -> None:
-    stream = bitget.watch_order_book("BTC/USDT:USDT", limit=10)
-    reader = Reader(stream)
-    await reader.sees_engine(sim, "BTC/USDT:USDT", 10)
-    dropped = session_of(sim)
-    dropped.drop()
-    await until(lambda: stream.reconnects >= 1)  # type: ignore[attr-defined]
-    await until(lambda: any(s is not dropped and s.subscriptions for s in sim.stream_sessions))
-    sim.set_price("BTC/USDT:USDT", D("50500"))
-    await reader.sees_engine(sim, "BTC/USDT:USDT", 10)
     await reader.stop()

@@ -13,11 +13,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from stream_support import Reader, until
+from stream_support import Reader, session_of, until
 
 from exchlayer import BaseExchange
 from exchlayer.testing import Simulator, connect
-from exchlayer.testing.simulator.wire.stream import StreamSession
 
 pytest.importorskip("ccxt.pro")
 
@@ -27,23 +26,12 @@ FUTURES_WS = "wss://fx-ws.gateio.ws/v4/ws/usdt"
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[Simulator]:
-    async with Simulator(rate_limits=False) as simulator:
-        yield simulator
-
-
-@pytest.fixture
 async def gate(sim: Simulator) -> AsyncIterator[BaseExchange]:
     exchange = await connect(sim, "gateio", credentials=False)
     try:
         yield exchange
     finally:
         await exchange.close()
-
-
-def session_of(sim: Simulator) -> StreamSession:
-    (session,) = [s for s in sim.stream_sessions if s.subscriptions]
-    return session
 
 
 async def receive(ws: aiohttp.ClientWebSocketResponse) -> Any:

@@ -385,10 +385,11 @@ def resync_on_garbage(original: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return original(self, client, message)
         except MalformedResponse as exc:
-            for key in [k for k in client.subscriptions if k.startswith("orderbook")]:
-                del client.subscriptions[key]
-                client.reject(exc, key)
             self.orderbooks.clear()
+            for key in [k for k in client.subscriptions if k.startswith("orderbook")]:
+                del client.subscriptions[key]  # subscribing again takes a fresh snapshot
+            for key in [k for k in client.futures if "orderbook" in k]:
+                client.reject(exc, key)  # the consumers waiting learn it now
             return None
 
     return handle_order_book

@@ -70,6 +70,7 @@ from ..connector.core import (
     plain,
     recv_window_ms,
 )
+from ..connector.streams import resync_on_garbage
 from ..errors import (
     AuthenticationError,
     BadSymbol,
@@ -205,7 +206,10 @@ PROFILE = VenueProfile(
         client_order_ids=True,
         open_orders_without_symbol=_BOTH,
         trades_without_symbol=frozenset(),
+        streams=frozenset({"order_book"}),
     ),
+    # ccxt.pro's BingX book handler has no guard: a garbled frame resyncs the books
+    ccxt_pro_patches=MappingProxyType({"handle_order_book": resync_on_garbage}),
     ccxt_ids=MappingProxyType({TradeType.SPOT: "bingx", TradeType.FUTURES: "bingx"}),
     # the currency list is a private call that markets do not need
     ccxt_config=MappingProxyType({"has": {"fetchCurrencies": False}}),

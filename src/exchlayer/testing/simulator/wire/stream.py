@@ -16,6 +16,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import contextlib
+import gzip
 import itertools
 import json
 from collections.abc import Mapping
@@ -55,7 +56,7 @@ class StreamSession:
     """Frames written so far."""
     stalled: bool = False
     """Open, answering nothing and sending nothing (`stall`): a silent stream."""
-    _queue: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue)
+    _queue: asyncio.Queue[str | bytes | None] = field(default_factory=asyncio.Queue)
     _writer: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -67,6 +68,13 @@ class StreamSession:
             return
         text = frame if isinstance(frame, str) else json.dumps(frame, separators=(",", ":"))
         self._queue.put_nowait(text)
+
+    def send_gzip(self, frame: Any) -> None:
+        """Queue a frame as a gzip-compressed binary message (BingX compresses every one)."""
+        if self.stalled or self.ws.closed:
+            return
+        text = frame if isinstance(frame, str) else json.dumps(frame, separators=(",", ":"))
+        self._queue.put_nowait(gzip.compress(text.encode(), mtime=0))
 
     def drop(self) -> None:
         """Cut the connection with no close frame, as a dead peer or a NAT timeout does."""
@@ -84,7 +92,10 @@ class StreamSession:
             if text is None or self.ws.closed:
                 return
             try:
-                await self.ws.send_str(text)
+                if isinstance(text, bytes):
+                    await self.ws.send_bytes(text)
+                else:
+                    await self.ws.send_str(text)
             except (ConnectionError, RuntimeError):
                 return
             self.sent += 1

@@ -24,6 +24,7 @@ from exchlayer.testing.simulator.venues.bingx.render import (
     market_id,
     spot_fill,
 )
+from exchlayer.testing.simulator.venues.bingx.streams import BingXStreams
 from exchlayer.testing.simulator.venues.bingx.tables import (
     AMBIGUOUS_ERRORS,
     CSWAP,
@@ -58,7 +59,7 @@ from exchlayer.testing.simulator.wire.signing import without_signature
 __all__ = ["BingXVenue"]
 
 
-class BingXVenue(BingXHistory, WireVenue):
+class BingXVenue(BingXHistory, BingXStreams, WireVenue):
     """BingX spot + USDT-M perpetual swaps (live and VST) on the shared engine."""
 
     name: ClassVar[str] = "bingx"
@@ -89,6 +90,7 @@ class BingXVenue(BingXHistory, WireVenue):
                 self._ids[SWAP][market_id(inst)] = inst
             else:
                 self._ids[CSWAP][market_id(inst)] = inst
+        self.init_streams()
 
     def error_body(self, code: int | str, message: str) -> Any:
         return {"code": code, "msg": message, "data": {}}
