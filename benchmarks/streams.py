@@ -25,6 +25,7 @@ import json
 import random
 import sys
 import time
+from decimal import Decimal
 from typing import Any
 
 import ccxt.pro as ccxtpro
@@ -104,10 +105,52 @@ def floor(frames: list[str]) -> float:
     return time.perf_counter() - started
 
 
+async def latency(kind: str, moves: int) -> list[float]:
+    """Seconds from the simulator's move (its frame queued) to the consumer holding the book
+    that shows it, over a loopback WebSocket, one client on its own simulator: raw ccxt.pro's
+    `watch_order_book` loop (`kind="raw"`) or exchlayer's stream (`"ours"`)."""
+    from exchlayer.testing import connect
+
+    out: list[float] = []
+    async with Simulator(rate_limits=False) as sim:
+        raw = ccxtpro.binance({"session": sim.client_session()})
+        ours = await connect(sim, "binance", credentials=False)
+        stream = ours.watch_order_book(SYMBOL, limit=100)
+
+        def next_book() -> Any:
+            if kind == "raw":
+                return asyncio.ensure_future(raw.watch_order_book(SYMBOL))
+            return asyncio.ensure_future(anext(stream))
+
+        try:
+            await raw.load_markets()
+            first = next_book()
+            await asyncio.sleep(0.5)
+            sim.set_price(SYMBOL, Decimal("50001"))
+            await first
+            for i in range(moves):
+                waiting = next_book()
+                await asyncio.sleep(0)
+                sim.set_price(SYMBOL, Decimal(50_000) + Decimal(i % 50 + 2) * (-1) ** i)
+                started = time.perf_counter()  # the frame is queued, not yet sent
+                await waiting
+                out.append(time.perf_counter() - started)
+        finally:
+            await raw.close()
+            await ours.close()
+    return out
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--moves", type=int, default=300, help="moves of the latency run")
     args = parser.parse_args()
     snapshot, frames, markets = asyncio.run(record(args.frames))
     levels = sum(len(json.loads(f)["b"]) + len(json.loads(f)["a"]) for f in frames) / len(frames)
@@ -130,6 +173,12 @@ def main() -> int:
         each = best[name] / n * 1e6
         print(f"  {label:18} {n / best[name]:10,.0f} frames/s  {each:7.1f} µs/frame")
     print(f"  exchlayer / raw ccxt.pro throughput: {best['raw'] / best['ours']:.2f}x")
+    print(f"latency, simulator move -> the consumer holds the book, loopback WebSocket, "
+          f"{args.moves} moves (each a diff of the simulator's whole 1,000-level book):")
+    for name, label in (("raw", "raw ccxt.pro"), ("ours", "exchlayer")):
+        values = asyncio.run(latency(name, args.moves))
+        print(f"  {label:13} median {_percentile(values, 0.5) * 1e3:6.2f} ms   "
+              f"p99 {_percentile(values, 0.99) * 1e3:6.2f} ms")
     return 0
 
 
