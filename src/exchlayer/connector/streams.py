@@ -427,7 +427,6 @@ _pair = itemgetter(0, 1)  # a level's price and size (Bitget's also hold their t
 
 
 def _is_zero(text: str) -> bool:
-    try:
-        return Decimal(text) == 0
-    except ArithmeticError:
-        return False
+    """``"0"``, ``"0.0"``, ``"0.00000000"``: a removal. Told from the text alone (most sizes
+    start with ``0.`` too, and this runs for each of them)."""
+    return text.strip("0") in ("", ".")
