@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from exchlayer import BadSymbol, BaseExchange, InvalidArgument, NotSupported, TradeType
+from exchlayer.history.models import CLOSE_MARGIN_MS
 from exchlayer.testing import Simulator, connect
 
 UTC = timezone.utc
@@ -82,11 +83,19 @@ async def test_every_common_timeframe(
 async def test_latest_candles_end_with_the_forming_one(
     sim: Simulator, exchange: BaseExchange
 ) -> None:
+    asked = ms(datetime.now(UTC))
     candles = await exchange.get_ohlcv("BTC/USDT", "1m", limit=10)
     assert len(candles) == 10
     forming = sim.history.candles("BTC/USDT", "1m", limit=1)[0]
     assert ms(candles[-1].open_time) in (forming.open_ms, forming.open_ms - 60_000)
-    assert all(c.closed for c in candles[:-1])
+    # closed: ended CLOSE_MARGIN_MS before the request (so, in a minute's first five seconds,
+    # the candle that has just ended is not closed yet either)
+    for candle in candles:
+        ended = ms(candle.open_time) + 60_000
+        assert candle.closed is (ended <= asked - CLOSE_MARGIN_MS) or (
+            abs(ended - (asked - CLOSE_MARGIN_MS)) < 1_000  # the request took this long
+        )
+    assert all(c.closed for c in candles[:-2])
     if ms(candles[-1].open_time) == forming.open_ms:
         assert not candles[-1].closed
 
