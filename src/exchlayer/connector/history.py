@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import InvalidArgument, MalformedResponse, NotSupported
@@ -22,6 +22,8 @@ from ..history.models import (
     Candle,
     FundingRate,
     PublicTrade,
+    at_ms,
+    ms_of,
     next_open,
     timeframe_ms,
 )
@@ -38,7 +40,6 @@ __all__ = ["History", "HistoryReads", "to_ms"]
 _R = TypeVar("_R")
 _FEATURE_KEY = {TradeType.SPOT: ("spot",), TradeType.FUTURES: ("swap", "linear")}
 _DEFAULT_PAGE = 500
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MAX_LIMIT = 1_000_000
 _FUNDING_STEP_MS = 8 * 3_600_000  # the usual funding interval: a window holds a page of them
 _TRADE_WINDOW_MS = 3_600_000  # Binance's aggTrades window; the others take any
@@ -54,7 +55,7 @@ def to_ms(moment: object, name: str) -> int | None:
         raise InvalidArgument(f"{name} must be a timezone-aware datetime, got {preview(moment)}")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidArgument(f"{name} must be timezone-aware (UTC), got a naive datetime")
-    return max((moment - _EPOCH) // timedelta(milliseconds=1), FLOOR_MS)
+    return max(ms_of(moment), FLOOR_MS)
 
 
 def _limit(limit: object) -> int | None:
@@ -68,12 +69,8 @@ def _limit(limit: object) -> int | None:
     return limit
 
 
-def _dt(ms: int) -> datetime:
-    return _EPOCH + timedelta(milliseconds=ms)
-
-
 def _iso(ms: int) -> str:
-    return f"{_dt(ms):%Y-%m-%d %H:%M} UTC"
+    return f"{at_ms(ms):%Y-%m-%d %H:%M} UTC"
 
 
 def _now_ms() -> int:
@@ -127,7 +124,7 @@ class HistoryReads:
         c = self._history._c
         tt = c._supported(trade_type or c.default_trade_type)
         earliest = self._history.earliest(tt, timeframe)
-        return None if earliest is None else _dt(earliest)
+        return None if earliest is None else at_ms(earliest)
 
     def ohlcv_page_size(self, trade_type: TradeType | None = None) -> int:
         """The most candles one request to the venue returns (for `trade_type`, default the
@@ -257,11 +254,11 @@ class History:
             cursor = start
             while cursor < end:
                 got, window_end = await fetch(cursor)
-                inside = [k for k in got if cursor <= _ms(k.open_time) < window_end]
+                inside = [k for k in got if cursor <= ms_of(k.open_time) < window_end]
                 for candle in inside:
-                    candles[_ms(candle.open_time)] = candle
+                    candles[ms_of(candle.open_time)] = candle
                 if len(inside) >= page:
-                    cursor = next_open(_ms(inside[-1].open_time), timeframe)
+                    cursor = next_open(ms_of(inside[-1].open_time), timeframe)
                 else:
                     cursor = window_end  # the window is complete (a gap, where it is short)
             out = [candles[k] for k in sorted(candles)]
@@ -366,7 +363,7 @@ class History:
                 found = await _windows(
                     fetch, start, end, page * _FUNDING_STEP_MS, page, _funding_ms, None
                 )
-            rates = [r for r in found.values() if start <= _ms(r.timestamp) < end]
+            rates = [r for r in found.values() if start <= ms_of(r.timestamp) < end]
             rates.sort(key=lambda r: r.timestamp)
             return rates[-cap:] if cap is not None and since is None else rates[:cap]
 
@@ -391,27 +388,23 @@ class History:
             got = await self._c._caller.read(tt, call, parse=parse)
             for rate in got:
                 found[_funding_ms(rate)] = rate
-            if len(got) < page or min(_ms(r.timestamp) for r in got) < start:
+            if len(got) < page or min(ms_of(r.timestamp) for r in got) < start:
                 return found
             number += 1
 
 
-def _ms(moment: datetime) -> int:
-    return (moment - _EPOCH) // timedelta(milliseconds=1)
-
-
 def _trade_ms(trade: PublicTrade) -> int:
-    return _ms(trade.timestamp)
+    return ms_of(trade.timestamp)
 
 
 def _funding_ms(rate: FundingRate) -> int:
-    return _ms(rate.timestamp)
+    return ms_of(rate.timestamp)
 
 
 def _key(record: Any) -> object:
     if isinstance(record, PublicTrade):  # a trade without an id is its figures
         return record.id or (record.timestamp, record.price, record.amount, record.side)
-    return _ms(record.timestamp)
+    return ms_of(record.timestamp)
 
 
 async def _windows(  # noqa: PLR0917 - one windowed read: what, where, how wide

@@ -308,9 +308,8 @@ class Streams:
                 return False
             return book is None or (seen["nonce"] is not None and book.get("nonce") is None)
 
-        stream = self._stream(f"order book {unified}", tt, watch, parse, resync, stale_after)
-        stream._dropped = dropped
-        return stream
+        return self._stream(f"order book {unified}", tt, watch, parse, resync, stale_after,
+                            dropped=dropped)
 
     def _stream(  # noqa: PLR0917 - what one stream is made of
         self,
@@ -320,6 +319,8 @@ class Streams:
         parse: Callable[[Any], T],
         resync: Callable[[], None],
         stale_after: float | None,
+        *,
+        dropped: Callable[[], bool] | None = None,
     ) -> Stream[T]:
         import ccxt.async_support as ccxt_async
 
@@ -346,6 +347,7 @@ class Streams:
                            ccxt_async.UnsubscribeError),
             translate=translate,
             is_closed=lambda: c.closed,
+            dropped=dropped,
         )
 
     async def close(self) -> None:
@@ -414,12 +416,7 @@ def decimal_delta(self: Any, bookside: Any, delta: Any) -> None:
     Decimal (ccxt.pro's floats would round at ~16 digits), as `parsing.decimal_bid_ask` reads a
     snapshot's; size 0 removes the level; a level that is not a positive price and a size >= 0
     is `MalformedResponse` (the book resyncs)."""
-    text = delta[1] if isinstance(delta, (list, tuple)) and len(delta) > 1 else None
-    if type(text) is str and text[:1] == "0" and _is_zero(text):
-        bookside.store(parsing.decimal_bid_ask(self, [delta[0], "1"])[0], _ZERO)
-        return
-    price, amount = parsing.decimal_bid_ask(self, delta)  # refuses garbage and negatives
-    bookside.store(price, amount)
+    bookside.store(*decimal_level(self, delta))
 
 
 _ZERO = Decimal(0)

@@ -26,7 +26,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
@@ -38,6 +38,8 @@ from .models import (
     Candle,
     FundingRate,
     PublicTrade,
+    at_ms,
+    ms_of,
     next_open,
     timeframe_ms,
 )
@@ -61,15 +63,6 @@ _R = TypeVar("_R", Candle, PublicTrade, FundingRate)
 _MINUTE = 60_000
 _HOUR = 3_600_000
 _FUNDING_STEP = 8 * _HOUR
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def _dt(ms: int) -> datetime:
-    return _EPOCH + timedelta(milliseconds=ms)
-
-
-def _ms(moment: datetime) -> int:
-    return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 
 @dataclass(frozen=True)
@@ -183,8 +176,8 @@ def _span(since: object, until: object) -> tuple[int, int | None]:
         if not isinstance(value, datetime) or value.utcoffset() is None:
             raise InvalidArgument(f"{name} must be a timezone-aware datetime, got {value!r}")
     assert isinstance(since, datetime)
-    end = None if until is None else _ms(until)  # type: ignore[arg-type]
-    start = _ms(since)
+    end = None if until is None else ms_of(until)  # type: ignore[arg-type]
+    start = ms_of(since)
     if end is not None and end <= start:
         raise InvalidArgument("until must be after since")
     # no venue has anything before FLOOR_MS: a range ending earlier is empty, asked of nobody
@@ -266,18 +259,18 @@ def _report(  # noqa: PLR0917 - the report's parts
     began: float,
     unserved: Sequence[tuple[int, int]] = (),
 ) -> DownloadReport:
-    stored = store.table(part, _dt(start), _dt(end)).num_rows
+    stored = store.table(part, at_ms(start), at_ms(end)).num_rows
     return DownloadReport(
         partition=part,
-        since=_dt(start),
-        until=_dt(end),
+        since=at_ms(start),
+        until=at_ms(end),
         written=written,
         stored=stored,
         requests=requests,
-        gaps=tuple(Gap(_dt(a), _dt(b)) for a, b in gaps),
+        gaps=tuple(Gap(at_ms(a), at_ms(b)) for a, b in gaps),
         path=part.directory(store.root),
         elapsed_s=time.monotonic() - began,
-        unserved=tuple(Gap(_dt(a), _dt(b)) for a, b in unserved),
+        unserved=tuple(Gap(at_ms(a), at_ms(b)) for a, b in unserved),
     )
 
 
@@ -336,9 +329,9 @@ async def download_ohlcv(
 
     async def fetch(lo: int, hi: int) -> list[Candle]:
         got = await exchange.get_ohlcv(
-            symbol, timeframe, since=_dt(lo), until=_dt(hi), trade_type=tt
+            symbol, timeframe, since=at_ms(lo), until=at_ms(hi), trade_type=tt
         )
-        return [c for c in got if c.closed and lo <= _ms(c.open_time) < hi]
+        return [c for c in got if c.closed and lo <= ms_of(c.open_time) < hi]
 
     written, requests = (0, 0)
     if end > start:
@@ -357,14 +350,14 @@ def _reachable(
     earliest_of = getattr(exchange, "ohlcv_earliest", None)
     assert part.timeframe is not None
     earliest = earliest_of(part.timeframe, part.trade_type) if callable(earliest_of) else None
-    if earliest is None or start >= _ms(earliest):
+    if earliest is None or start >= ms_of(earliest):
         return start, []
-    first = min(_ms(earliest), end)
+    first = min(ms_of(earliest), end)
     return first, missing_ranges(start, first, store.coverage(part))
 
 
 def _stored_times(store: ParquetStore, part: Partition, start: int, end: int) -> set[int]:
-    table = store.table(part, _dt(start), _dt(max(end, start + 1)))
+    table = store.table(part, at_ms(start), at_ms(max(end, start + 1)))
     column = "open_time" if part.kind == "candles" else "timestamp"
     import pyarrow
 
@@ -399,7 +392,7 @@ async def download_trades(
 
     async def fetch(lo: int, hi: int) -> list[PublicTrade]:
         return await exchange.get_public_trades(
-            symbol, since=_dt(lo), until=_dt(hi), trade_type=tt
+            symbol, since=at_ms(lo), until=at_ms(hi), trade_type=tt
         )
 
     written, requests = (0, 0)
@@ -432,7 +425,7 @@ async def download_funding_rates(
     end = min(end if end is not None else now_minute, now_minute)
 
     async def fetch(lo: int, hi: int) -> list[FundingRate]:
-        return await exchange.get_funding_rate_history(symbol, since=_dt(lo), until=_dt(hi))
+        return await exchange.get_funding_rate_history(symbol, since=at_ms(lo), until=at_ms(hi))
 
     written, requests = (0, 0)
     if end > start:

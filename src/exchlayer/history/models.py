@@ -19,6 +19,8 @@ __all__ = [
     "Candle",
     "FundingRate",
     "PublicTrade",
+    "at_ms",
+    "ms_of",
     "next_open",
     "timeframe_ms",
 ]
@@ -26,6 +28,7 @@ __all__ = [
 _UNITS = {"s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
 _TIMEFRAME = re.compile(r"([1-9][0-9]{0,3})([smhdwM])")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MS = timedelta(milliseconds=1)
 
 FLOOR_MS = 1_262_304_000_000
 """2010-01-01 UTC: no venue has market history older than this (the first bitcoin exchanges
@@ -96,10 +99,20 @@ def next_open(open_ms: int, timeframe: str) -> int:
     amount, unit = _parse(timeframe)
     if unit != "M":
         return open_ms + amount * _UNITS[unit]
-    opened = _EPOCH + timedelta(milliseconds=open_ms)
+    opened = at_ms(open_ms)
     months = opened.month - 1 + amount
     following = opened.replace(year=opened.year + months // 12, month=months % 12 + 1)
-    return (following - _EPOCH) // timedelta(milliseconds=1)
+    return ms_of(following)
+
+
+def ms_of(moment: datetime) -> int:
+    """An aware datetime as whole milliseconds since the epoch, exactly (floored; no float)."""
+    return (moment - _EPOCH) // _MS
+
+
+def at_ms(ms: int) -> datetime:
+    """Milliseconds since the epoch as an aware UTC datetime, exactly."""
+    return _EPOCH + timedelta(milliseconds=ms)
 
 
 def _parse(timeframe: object) -> tuple[int, str]:

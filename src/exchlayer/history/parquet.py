@@ -37,7 +37,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -45,7 +45,7 @@ from urllib.parse import quote
 
 from ..errors import ConfigurationError, InvalidArgument
 from ..models import OrderSide, TradeType
-from .models import Candle, FundingRate, PublicTrade
+from .models import Candle, FundingRate, PublicTrade, at_ms, ms_of
 
 if TYPE_CHECKING:
     import pandas
@@ -55,7 +55,6 @@ if TYPE_CHECKING:
 __all__ = ["Kind", "ParquetStore", "Partition", "trade_type_of"]
 
 Kind = Literal["candles", "trades", "funding"]
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SCALE = 18
 _MAX_DIGITS = 38
 _MONEY = {
@@ -110,10 +109,6 @@ def _fits(value: Decimal | None, column: str) -> Decimal | None:
     return value
 
 
-def _ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
 def _month(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m")
 
@@ -160,7 +155,7 @@ class ParquetStore:
         pa = _arrow()
         by_month: dict[str, list[Any]] = {}
         for record in records:
-            by_month.setdefault(_month(_ms(_time_of(record))), []).append(record)
+            by_month.setdefault(_month(ms_of(_time_of(record))), []).append(record)
         directory = part.directory(self.root)
         directory.mkdir(parents=True, exist_ok=True)
         added = 0
@@ -284,7 +279,7 @@ class ParquetStore:
                 symbol=symbol,
                 trade_type=trade_type,
                 timeframe=timeframe,
-                open_time=_EPOCH + timedelta(milliseconds=stamp),
+                open_time=at_ms(stamp),
                 open=_plain(o),
                 high=_plain(h),
                 low=_plain(lo),
